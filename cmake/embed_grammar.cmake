@@ -1,0 +1,17 @@
+# Turn every grammar/*.pcre file into a C string constant in one header:
+#   static const char AG_GRAMMAR_<NAME>[] = "...";
+file(GLOB files ${DIR}/*.pcre)
+list(SORT files)
+set(out "/* generated from grammar/*.pcre by cmake/embed_grammar.cmake */\n")
+foreach(f ${files})
+  get_filename_component(name ${f} NAME_WE)
+  string(TOUPPER ${name} NAME)
+  string(REGEX REPLACE "[^A-Z0-9]" "_" NAME ${NAME})
+  file(READ ${f} body)
+  string(REPLACE "\\" "\\\\" body "${body}")
+  string(REPLACE "\"" "\\\"" body "${body}")
+  string(REPLACE "\n" "\\n\"\n    \"" body "${body}")
+  string(APPEND out "static const char AG_GRAMMAR_${NAME}[] =\n    \"${body}\";\n")
+endforeach()
+file(WRITE ${OUT}.tmp "${out}")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different ${OUT}.tmp ${OUT})

@@ -1,0 +1,232 @@
+/*
+ * catalog.h - the one schema model that both front ends fill.
+ *
+ * The loader (model files, libpg_query) and the introspector (live database,
+ * libpq) produce the same ag_catalog; the differ, sorter and emitter never
+ * know which one a catalog came from.  Every object begins with an
+ * ag_object header (kind, dense id, schema-qualified name, source location),
+ * as pg_dump's DumpableObject does.
+ *
+ * Canonical forms.  Every field the differ compares is stored in canonical
+ * form, computed by the same functions on both sides (see canon.h):
+ *   - names are in catalog form (unquoted, case as stored);
+ *   - column types are spelled as format_type() prints them with an empty
+ *     search_path: "integer", "character varying(20)", "timestamp(3) with
+ *     time zone", "public.mood[]" (user types schema-qualified, identifiers
+ *     quoted where needed);
+ *   - expressions, constraint bodies and index definitions carry two texts:
+ *     `sql`, valid SQL to emit, and `canon`, a normalised rendering that the
+ *     differ compares with strcmp.
+ *
+ * Ownership: every string and array hanging off a catalog lives in the
+ * catalog's arena; ag_catalog_destroy frees it all in one call.
+ */
+#ifndef AUTOGEN_CATALOG_H
+#define AUTOGEN_CATALOG_H
+
+#include "autogen/base.h"
+
+/* Object kinds, in the base order used when nothing else decides. */
+#define AG_KINDS(X)                                                     \
+    X(SCHEMA, "schema", "SCHEMA")                                       \
+    X(EXTENSION, "extension", "EXTENSION")                              \
+    X(ENUM, "enum type", "TYPE")                                        \
+    X(SEQUENCE, "sequence", "SEQUENCE")                                 \
+    X(TABLE, "table", "TABLE")                                          \
+    X(CONSTRAINT, "constraint", "CONSTRAINT")                           \
+    X(INDEX, "index", "INDEX")
+
+typedef enum ag_kind {
+#define AG_KIND_ENUM(id, word, sql) AG_KIND_##id,
+    AG_KINDS(AG_KIND_ENUM)
+#undef AG_KIND_ENUM
+    AG_KIND_COUNT
+} ag_kind;
+
+const char *ag_kind_name(ag_kind kind); /* "table", "enum type", ... */
+const char *ag_kind_sql(ag_kind kind);  /* "TABLE", "TYPE", ... */
+
+/* Schema-qualified name.  For objects that have no schema of their own
+ * (schemas, extensions) `schema` is "". */
+typedef struct ag_qname {
+    const char *schema;
+    const char *name;
+} ag_qname;
+
+typedef struct ag_object {
+    ag_kind kind;
+    uint32_t id;       /* dense, 1..n within one catalog */
+    ag_qname name;
+    ag_srcloc loc;     /* model side: where declared; database side: zeros */
+    const char *comment; /* COMMENT ON ..., NULL when none */
+} ag_object;
+
+/* An expression: default, check, generation expression, index predicate. */
+typedef struct ag_expr {
+    const char *sql;   /* emit-ready SQL */
+    const char *canon; /* normalised form compared by the differ */
+} ag_expr;
+
+typedef struct ag_schema {
+    ag_object obj; /* name.schema = "", name.name = schema name */
+} ag_schema;
+
+typedef struct ag_extension {
+    ag_object obj;      /* name.schema = "", name.name = extension name */
+    const char *schema; /* schema it is installed into; NULL = unspecified */
+} ag_extension;
+
+typedef struct ag_enum {
+    ag_object obj;
+    const char **labels; /* in sort order */
+    size_t nlabels;
+} ag_enum;
+
+typedef struct ag_sequence {
+    ag_object obj;
+    const char *type; /* "bigint", "integer" or "smallint" */
+    int64_t start, increment, min, max, cache;
+    bool cycle;
+    /* OWNED BY table.column, or owned_by.name == NULL when not owned. */
+    ag_qname owned_by;
+    const char *owned_col;
+} ag_sequence;
+
+typedef struct ag_column {
+    const char *name;
+    const char *type;      /* canonical, see the top of this file */
+    const char *collation; /* "pg_catalog.\"C\"" style, NULL = type default */
+    bool notnull;
+    const ag_expr *default_expr; /* NULL when none (and for identity) */
+    char identity;               /* '\0', 'a' ALWAYS, 'd' BY DEFAULT */
+    const ag_expr *generated;    /* STORED generation expression or NULL */
+    const char *comment;
+    const char *renamed_from; /* rename directive, NULL when none */
+    ag_srcloc loc;
+} ag_column;
+
+typedef struct ag_table {
+    ag_object obj;
+    ag_column *cols; /* in declaration (attnum) order */
+    size_t ncols;
+    char persistence; /* 'p' permanent, 'u' unlogged */
+} ag_table;
+
+typedef enum ag_contype {
+    AG_CON_PRIMARY = 'p',
+    AG_CON_UNIQUE = 'u',
+    AG_CON_CHECK = 'c',
+    AG_CON_FOREIGN = 'f',
+    AG_CON_EXCLUDE = 'x'
+} ag_contype;
+
+/* A table constraint.  obj.name = (table's schema, constraint name). */
+typedef struct ag_constraint {
+    ag_object obj;
+    const char *table; /* table name, in obj.name.schema */
+    char type;         /* ag_contype */
+    const char **cols; /* key / FK columns (plain column names only) */
+    size_t ncols;
+    ag_qname ref_table; /* FOREIGN only */
+    const char **ref_cols;
+    size_t nref_cols;
+    /* Body as written after "ADD CONSTRAINT name ", e.g.
+     * "FOREIGN KEY (a) REFERENCES public.t(id) ON DELETE CASCADE". */
+    ag_expr def;
+    bool implicit_name; /* model side: the name PostgreSQL would choose */
+} ag_constraint;
+
+/* A stand-alone index (indexes that implement PRIMARY KEY, UNIQUE or
+ * EXCLUDE constraints belong to the constraint and are not listed). */
+typedef struct ag_index {
+    ag_object obj; /* (schema, index name) */
+    const char *table;
+    bool unique;
+    const char **cols; /* plain columns referenced by the key */
+    size_t ncols;
+    /* def.sql: the whole CREATE INDEX statement, schema-qualified;
+     * def.canon: normalised with the index name left out. */
+    ag_expr def;
+    bool implicit_name;
+} ag_index;
+
+/* ---- the catalog ---- */
+
+typedef struct ag_catalog_map ag_catalog_map;
+
+typedef struct ag_catalog {
+    ag_arena arena;
+    ag_object **objs; /* objs[id - 1] */
+    size_t nobjs, capobjs;
+    ag_catalog_map *map; /* (kind, schema, name) -> object */
+    /* Filled by ag_catalog_seal: per kind, sorted by (schema, name). */
+    ag_object **sorted[AG_KIND_COUNT];
+    size_t nsorted[AG_KIND_COUNT];
+    bool sealed;
+    /* Where the catalog came from, for messages: "models", "database". */
+    const char *origin;
+} ag_catalog;
+
+void ag_catalog_init(ag_catalog *cat, const char *origin);
+void ag_catalog_destroy(ag_catalog *cat);
+
+/*
+ * Create an object of `size` bytes (the concrete struct, header first),
+ * zeroed, with kind, id and a copy of the name filled in, and register it.
+ * Returns NULL when an object of that kind and name already exists (the
+ * caller reports the duplicate).  The result lives in the catalog's arena.
+ */
+void *ag_catalog_add(ag_catalog *cat, ag_kind kind, const char *schema,
+                     const char *name, size_t size);
+
+/* Remove an object from lookups and listings (e.g. a model DROP). */
+void ag_catalog_remove(ag_catalog *cat, ag_object *obj);
+
+/* Rename a registered object (copying the new name into the arena).
+ * Returns -1 when the new name is taken, 0 otherwise. */
+int ag_catalog_rename(ag_catalog *cat, ag_object *obj, const char *newname);
+
+ag_object *ag_catalog_find(const ag_catalog *cat, ag_kind kind,
+                           const char *schema, const char *name);
+
+#define ag_catalog_table(cat, s, n)                                     \
+    ((ag_table *)ag_catalog_find((cat), AG_KIND_TABLE, (s), (n)))
+#define ag_catalog_enum(cat, s, n)                                      \
+    ((ag_enum *)ag_catalog_find((cat), AG_KIND_ENUM, (s), (n)))
+#define ag_catalog_sequence(cat, s, n)                                  \
+    ((ag_sequence *)ag_catalog_find((cat), AG_KIND_SEQUENCE, (s), (n)))
+
+/* Is (schema, name) taken by any relation (table, sequence, index)?  Index
+ * and sequence names share pg_class's namespace with tables. */
+bool ag_catalog_relname_taken(const ag_catalog *cat, const char *schema,
+                              const char *name);
+/* Is a constraint of that name present anywhere in the schema? */
+bool ag_catalog_conname_taken(const ag_catalog *cat, const char *schema,
+                              const char *name);
+
+/* Build the sorted per-kind listings.  Call once all objects are in; may
+ * be called again after changes. */
+void ag_catalog_seal(ag_catalog *cat);
+
+/* Sorted listing of one kind (valid after ag_catalog_seal). */
+static inline size_t
+ag_catalog_list(const ag_catalog *cat, ag_kind kind, ag_object *const **out)
+{
+    *out = cat->sorted[kind];
+    return cat->nsorted[kind];
+}
+
+/* Column lookup by name; NULL when absent. */
+ag_column *ag_table_column(const ag_table *tbl, const char *name);
+/* Append a column (copied); returns the stored column. */
+ag_column *ag_table_add_column(ag_catalog *cat, ag_table *tbl,
+                               const ag_column *col);
+
+/* Compare qualified names: schema first, then name (strcmp order). */
+int ag_qname_cmp(const ag_qname *a, const ag_qname *b);
+
+/* A stable, sorted, human-readable rendering of the whole catalog, one
+ * object per line (the debugging and golden-test view). */
+void ag_catalog_dump(const ag_catalog *cat, ag_buf *out);
+
+#endif

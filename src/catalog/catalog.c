@@ -1,0 +1,373 @@
+/*
+ * catalog.c - registry of catalog objects: ids, (kind, schema, name) lookup,
+ * sorted per-kind listings and the canonical dump.
+ *
+ * The lookup is an open-addressing hash table keyed on (kind, schema, name);
+ * removed objects leave a tombstone.  Listings are rebuilt by
+ * ag_catalog_seal() and sorted by (schema, name) so the differ can walk two
+ * catalogs in step and every output comes out in a stable order.
+ */
+#include "autogen/catalog.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[] = {
+#define X(id, word, sql) word,
+    AG_KINDS(X)
+#undef X
+};
+static const char *const kind_sqls[] = {
+#define X(id, word, sql) sql,
+    AG_KINDS(X)
+#undef X
+};
+_Static_assert(sizeof kind_names / sizeof kind_names[0] == AG_KIND_COUNT,
+               "one name per kind");
+
+const char *
+ag_kind_name(ag_kind kind)
+{
+    return kind < AG_KIND_COUNT ? kind_names[kind] : "object";
+}
+
+const char *
+ag_kind_sql(ag_kind kind)
+{
+    return kind < AG_KIND_COUNT ? kind_sqls[kind] : "";
+}
+
+/* ---- hash map ---- */
+
+#define TOMBSTONE ((ag_object *)(uintptr_t)1)
+
+struct ag_catalog_map {
+    ag_object **slots;
+    size_t cap;  /* power of two */
+    size_t used; /* live + tombstones */
+};
+
+static uint64_t
+hash_key(ag_kind kind, const char *schema, const char *name)
+{
+    /* FNV-1a over kind, schema, NUL, name. */
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)kind;
+    h *= 1099511628211ULL;
+    for (const unsigned char *p = (const unsigned char *)schema; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    h = (h ^ 0xff) * 1099511628211ULL;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return h;
+}
+
+static bool
+key_eq(const ag_object *o, ag_kind kind, const char *schema, const char *name)
+{
+    return o->kind == kind && strcmp(o->name.name, name) == 0 &&
+           strcmp(o->name.schema, schema) == 0;
+}
+
+static void map_insert(ag_catalog_map *m, ag_object *obj);
+
+static void
+map_grow(ag_catalog_map *m)
+{
+    ag_object **old = m->slots;
+    size_t oldcap = m->cap;
+    m->cap = oldcap ? oldcap * 2 : 256;
+    m->slots = ag_xcalloc(m->cap, sizeof *m->slots);
+    m->used = 0;
+    for (size_t i = 0; i < oldcap; i++)
+        if (old[i] && old[i] != TOMBSTONE)
+            map_insert(m, old[i]);
+    free(old);
+}
+
+static void
+map_insert(ag_catalog_map *m, ag_object *obj)
+{
+    if ((m->used + 1) * 4 >= m->cap * 3)
+        map_grow(m);
+    size_t mask = m->cap - 1;
+    size_t i = hash_key(obj->kind, obj->name.schema, obj->name.name) & mask;
+    while (m->slots[i] && m->slots[i] != TOMBSTONE)
+        i = (i + 1) & mask;
+    if (!m->slots[i])
+        m->used++;
+    m->slots[i] = obj;
+}
+
+static ag_object **
+map_slot(const ag_catalog_map *m, ag_kind kind, const char *schema,
+         const char *name)
+{
+    if (!m->cap)
+        return NULL;
+    size_t mask = m->cap - 1;
+    size_t i = hash_key(kind, schema, name) & mask;
+    while (m->slots[i]) {
+        if (m->slots[i] != TOMBSTONE && key_eq(m->slots[i], kind, schema, name))
+            return &m->slots[i];
+        i = (i + 1) & mask;
+    }
+    return NULL;
+}
+
+/* ---- catalog ---- */
+
+void
+ag_catalog_init(ag_catalog *cat, const char *origin)
+{
+    memset(cat, 0, sizeof *cat);
+    ag_arena_init(&cat->arena);
+    cat->map = ag_xcalloc(1, sizeof *cat->map);
+    cat->origin = origin;
+}
+
+void
+ag_catalog_destroy(ag_catalog *cat)
+{
+    if (cat->map) {
+        free(cat->map->slots);
+        free(cat->map);
+    }
+    for (int k = 0; k < AG_KIND_COUNT; k++)
+        free(cat->sorted[k]);
+    free(cat->objs);
+    ag_arena_destroy(&cat->arena);
+    memset(cat, 0, sizeof *cat);
+}
+
+void *
+ag_catalog_add(ag_catalog *cat, ag_kind kind, const char *schema,
+               const char *name, size_t size)
+{
+    if (!schema)
+        schema = "";
+    if (map_slot(cat->map, kind, schema, name))
+        return NULL;
+    ag_object *obj = ag_arena_alloc(&cat->arena, size);
+    obj->kind = kind;
+    obj->name.schema = ag_arena_strdup(&cat->arena, schema);
+    obj->name.name = ag_arena_strdup(&cat->arena, name);
+    if (cat->nobjs == cat->capobjs) {
+        cat->capobjs = cat->capobjs ? cat->capobjs * 2 : 256;
+        cat->objs = ag_xrealloc(cat->objs, cat->capobjs * sizeof *cat->objs);
+    }
+    cat->objs[cat->nobjs++] = obj;
+    obj->id = (uint32_t)cat->nobjs;
+    map_insert(cat->map, obj);
+    cat->sealed = false;
+    return obj;
+}
+
+void
+ag_catalog_remove(ag_catalog *cat, ag_object *obj)
+{
+    ag_object **slot =
+        map_slot(cat->map, obj->kind, obj->name.schema, obj->name.name);
+    if (slot && *slot == obj)
+        *slot = TOMBSTONE;
+    /* Keep the id slot (ids stay dense and stable) but mark it empty. */
+    if (obj->id && obj->id <= cat->nobjs && cat->objs[obj->id - 1] == obj)
+        cat->objs[obj->id - 1] = NULL;
+    cat->sealed = false;
+}
+
+int
+ag_catalog_rename(ag_catalog *cat, ag_object *obj, const char *newname)
+{
+    if (map_slot(cat->map, obj->kind, obj->name.schema, newname))
+        return -1;
+    ag_object **slot =
+        map_slot(cat->map, obj->kind, obj->name.schema, obj->name.name);
+    if (slot && *slot == obj)
+        *slot = TOMBSTONE;
+    obj->name.name = ag_arena_strdup(&cat->arena, newname);
+    map_insert(cat->map, obj);
+    cat->sealed = false;
+    return 0;
+}
+
+ag_object *
+ag_catalog_find(const ag_catalog *cat, ag_kind kind, const char *schema,
+                const char *name)
+{
+    ag_object **slot = map_slot(cat->map, kind, schema ? schema : "", name);
+    return slot ? *slot : NULL;
+}
+
+bool
+ag_catalog_relname_taken(const ag_catalog *cat, const char *schema,
+                         const char *name)
+{
+    return ag_catalog_find(cat, AG_KIND_TABLE, schema, name) ||
+           ag_catalog_find(cat, AG_KIND_SEQUENCE, schema, name) ||
+           ag_catalog_find(cat, AG_KIND_INDEX, schema, name);
+}
+
+bool
+ag_catalog_conname_taken(const ag_catalog *cat, const char *schema,
+                         const char *name)
+{
+    return ag_catalog_find(cat, AG_KIND_CONSTRAINT, schema, name) != NULL;
+}
+
+int
+ag_qname_cmp(const ag_qname *a, const ag_qname *b)
+{
+    int c = strcmp(a->schema, b->schema);
+    return c ? c : strcmp(a->name, b->name);
+}
+
+static int
+cmp_obj(const void *pa, const void *pb)
+{
+    const ag_object *a = *(ag_object *const *)pa;
+    const ag_object *b = *(ag_object *const *)pb;
+    return ag_qname_cmp(&a->name, &b->name);
+}
+
+void
+ag_catalog_seal(ag_catalog *cat)
+{
+    size_t counts[AG_KIND_COUNT] = {0};
+    for (size_t i = 0; i < cat->nobjs; i++)
+        if (cat->objs[i])
+            counts[cat->objs[i]->kind]++;
+    for (int k = 0; k < AG_KIND_COUNT; k++) {
+        free(cat->sorted[k]);
+        cat->sorted[k] = ag_xmalloc((counts[k] + 1) * sizeof(ag_object *));
+        cat->nsorted[k] = 0;
+    }
+    for (size_t i = 0; i < cat->nobjs; i++) {
+        ag_object *o = cat->objs[i];
+        if (o)
+            cat->sorted[o->kind][cat->nsorted[o->kind]++] = o;
+    }
+    for (int k = 0; k < AG_KIND_COUNT; k++)
+        qsort(cat->sorted[k], cat->nsorted[k], sizeof(ag_object *), cmp_obj);
+    cat->sealed = true;
+}
+
+ag_column *
+ag_table_column(const ag_table *tbl, const char *name)
+{
+    for (size_t i = 0; i < tbl->ncols; i++)
+        if (strcmp(tbl->cols[i].name, name) == 0)
+            return &tbl->cols[i];
+    return NULL;
+}
+
+ag_column *
+ag_table_add_column(ag_catalog *cat, ag_table *tbl, const ag_column *col)
+{
+    /* Grow by doubling inside the arena: capacity is the next power of two
+     * at or above ncols, so a copy happens only when ncols hits one. */
+    size_t n = tbl->ncols;
+    if (n == 0 || (n & (n - 1)) == 0) {
+        size_t cap = n ? n * 2 : 8;
+        ag_column *cols = ag_arena_alloc(&cat->arena, cap * sizeof *cols);
+        if (n)
+            memcpy(cols, tbl->cols, n * sizeof *cols);
+        tbl->cols = cols;
+    }
+    tbl->cols[n] = *col;
+    tbl->ncols = n + 1;
+    return &tbl->cols[n];
+}
+
+/* ---- canonical dump ---- */
+
+static void
+dump_str(ag_buf *out, const char *key, const char *val)
+{
+    if (val)
+        ag_buf_printf(out, " %s=%s", key, val);
+}
+
+static void
+dump_list(ag_buf *out, const char *key, const char **items, size_t n)
+{
+    if (!n)
+        return;
+    ag_buf_printf(out, " %s=(", key);
+    for (size_t i = 0; i < n; i++)
+        ag_buf_printf(out, "%s%s", i ? "," : "", items[i]);
+    ag_buf_putc(out, ')');
+}
+
+void
+ag_catalog_dump(const ag_catalog *cat, ag_buf *out)
+{
+    for (int k = 0; k < AG_KIND_COUNT; k++) {
+        for (size_t i = 0; i < cat->nsorted[k]; i++) {
+            const ag_object *o = cat->sorted[k][i];
+            ag_buf_printf(out, "%s %s%s%s", ag_kind_name(o->kind),
+                          o->name.schema, *o->name.schema ? "." : "",
+                          o->name.name);
+            switch (o->kind) {
+            case AG_KIND_EXTENSION:
+                dump_str(out, "schema", ((const ag_extension *)o)->schema);
+                break;
+            case AG_KIND_ENUM: {
+                const ag_enum *e = (const ag_enum *)o;
+                dump_list(out, "labels", e->labels, e->nlabels);
+                break;
+            }
+            case AG_KIND_SEQUENCE: {
+                const ag_sequence *s = (const ag_sequence *)o;
+                ag_buf_printf(out,
+                              " type=%s start=%lld inc=%lld min=%lld max=%lld "
+                              "cache=%lld%s",
+                              s->type, (long long)s->start,
+                              (long long)s->increment, (long long)s->min,
+                              (long long)s->max, (long long)s->cache,
+                              s->cycle ? " cycle" : "");
+                if (s->owned_by.name)
+                    ag_buf_printf(out, " owned_by=%s.%s.%s",
+                                  s->owned_by.schema, s->owned_by.name,
+                                  s->owned_col);
+                break;
+            }
+            case AG_KIND_TABLE: {
+                const ag_table *t = (const ag_table *)o;
+                if (t->persistence == 'u')
+                    ag_buf_put(out, " unlogged");
+                for (size_t c = 0; c < t->ncols; c++) {
+                    const ag_column *col = &t->cols[c];
+                    ag_buf_printf(out, "\n  column %s %s", col->name,
+                                  col->type);
+                    dump_str(out, "collate", col->collation);
+                    if (col->notnull)
+                        ag_buf_put(out, " not-null");
+                    if (col->default_expr)
+                        dump_str(out, "default", col->default_expr->canon);
+                    if (col->identity)
+                        ag_buf_printf(out, " identity=%c", col->identity);
+                    if (col->generated)
+                        dump_str(out, "generated", col->generated->canon);
+                    dump_str(out, "comment", col->comment);
+                }
+                break;
+            }
+            case AG_KIND_CONSTRAINT: {
+                const ag_constraint *c = (const ag_constraint *)o;
+                ag_buf_printf(out, " on=%s type=%c def=%s", c->table, c->type,
+                              c->def.canon);
+                break;
+            }
+            case AG_KIND_INDEX: {
+                const ag_index *x = (const ag_index *)o;
+                ag_buf_printf(out, " on=%s def=%s", x->table, x->def.canon);
+                break;
+            }
+            default:
+                break;
+            }
+            dump_str(out, "comment", o->comment);
+            ag_buf_putc(out, '\n');
+        }
+    }
+}

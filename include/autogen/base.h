@@ -74,13 +74,18 @@ char *ag_buf_detach(ag_buf *b); /* caller frees; buffer is reset */
     X(ECONFIG, "configuration error")
 
 enum {
+#define AG_ERR_IDX(name, msg) AG_IDX_##name,
+    AG_ERRORS(AG_ERR_IDX)
+#undef AG_ERR_IDX
+    AG_NERRORS
+};
+/* Error codes are negative: AG_EINVAL == -1, AG_EPARSE == -2, ... */
+enum {
     AG_OK = 0,
-#define AG_ERR_ENUM(name, msg) AG_##name,
-    AG__ERR_BEFORE_FIRST = -1,
+#define AG_ERR_ENUM(name, msg) AG_##name = -(AG_IDX_##name + 1),
     AG_ERRORS(AG_ERR_ENUM)
 #undef AG_ERR_ENUM
 };
-/* The enum above counts down: AG_EINVAL == -1, AG_EPARSE == -2, ... */
 
 const char *ag_errname(int code);
 const char *ag_strerror(int code);

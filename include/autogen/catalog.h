@@ -120,7 +120,13 @@ typedef enum ag_contype {
     AG_CON_EXCLUDE = 'x'
 } ag_contype;
 
-/* A table constraint.  obj.name = (table's schema, constraint name). */
+/* A table constraint.  obj.name = (table's schema, constraint name).
+ * Constraint names are unique per table, not per schema: a constraint's
+ * identity is (schema, table, name).  Create them with
+ * ag_catalog_add_constraint and look them up with
+ * ag_catalog_find_constraint; the sorted listing orders them by
+ * (schema, table, name).  (ag_catalog_add(AG_KIND_CONSTRAINT, ...) also
+ * works when `table` is set right after; it enters lookups at seal.) */
 typedef struct ag_constraint {
     ag_object obj;
     const char *table; /* table name, in obj.name.schema */
@@ -186,8 +192,17 @@ void ag_catalog_remove(ag_catalog *cat, ag_object *obj);
  * Returns -1 when the new name is taken, 0 otherwise. */
 int ag_catalog_rename(ag_catalog *cat, ag_object *obj, const char *newname);
 
+/* Lookup by kind and qualified name (not for constraints: see below). */
 ag_object *ag_catalog_find(const ag_catalog *cat, ag_kind kind,
                            const char *schema, const char *name);
+
+/* Constraints: identity is (schema, table, name).  add returns NULL when
+ * the table already has a constraint of that name. */
+ag_constraint *ag_catalog_add_constraint(ag_catalog *cat, const char *schema,
+                                         const char *table, const char *name);
+ag_constraint *ag_catalog_find_constraint(const ag_catalog *cat,
+                                          const char *schema,
+                                          const char *table, const char *name);
 
 #define ag_catalog_table(cat, s, n)                                     \
     ((ag_table *)ag_catalog_find((cat), AG_KIND_TABLE, (s), (n)))
@@ -222,7 +237,8 @@ ag_column *ag_table_column(const ag_table *tbl, const char *name);
 ag_column *ag_table_add_column(ag_catalog *cat, ag_table *tbl,
                                const ag_column *col);
 
-/* Compare qualified names: schema first, then name (strcmp order). */
+/* Compare qualified names: schema first, then name (strcmp order).
+ * Listings of constraints are sorted by (schema, table, name). */
 int ag_qname_cmp(const ag_qname *a, const ag_qname *b);
 
 /* A stable, sorted, human-readable rendering of the whole catalog, one

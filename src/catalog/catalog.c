@@ -47,25 +47,38 @@ struct ag_catalog_map {
     size_t used; /* live + tombstones */
 };
 
-static uint64_t
-hash_key(ag_kind kind, const char *schema, const char *name)
+/* Constraint names are unique per table, not per schema, so a
+ * constraint's key also holds its table; for other kinds table is "". */
+static const char *
+obj_table(const ag_object *o)
 {
-    /* FNV-1a over kind, schema, NUL, name. */
+    return o->kind == AG_KIND_CONSTRAINT && ((const ag_constraint *)o)->table
+               ? ((const ag_constraint *)o)->table
+               : "";
+}
+
+static uint64_t
+hash_key(ag_kind kind, const char *schema, const char *table, const char *name)
+{
+    /* FNV-1a over kind, schema, table and name, NUL-separated. */
     uint64_t h = 1469598103934665603ULL ^ (uint64_t)kind;
     h *= 1099511628211ULL;
-    for (const unsigned char *p = (const unsigned char *)schema; *p; p++)
-        h = (h ^ *p) * 1099511628211ULL;
-    h = (h ^ 0xff) * 1099511628211ULL;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        h = (h ^ *p) * 1099511628211ULL;
+    const char *parts[] = {schema, table, name};
+    for (int i = 0; i < 3; i++) {
+        for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++)
+            h = (h ^ *p) * 1099511628211ULL;
+        h = (h ^ 0xff) * 1099511628211ULL;
+    }
     return h;
 }
 
 static bool
-key_eq(const ag_object *o, ag_kind kind, const char *schema, const char *name)
+key_eq(const ag_object *o, ag_kind kind, const char *schema, const char *table,
+       const char *name)
 {
     return o->kind == kind && strcmp(o->name.name, name) == 0 &&
-           strcmp(o->name.schema, schema) == 0;
+           strcmp(o->name.schema, schema) == 0 &&
+           strcmp(obj_table(o), table) == 0;
 }
 
 static void map_insert(ag_catalog_map *m, ag_object *obj);
@@ -90,7 +103,9 @@ map_insert(ag_catalog_map *m, ag_object *obj)
     if ((m->used + 1) * 4 >= m->cap * 3)
         map_grow(m);
     size_t mask = m->cap - 1;
-    size_t i = hash_key(obj->kind, obj->name.schema, obj->name.name) & mask;
+    size_t i = hash_key(obj->kind, obj->name.schema, obj_table(obj),
+                        obj->name.name) &
+               mask;
     while (m->slots[i] && m->slots[i] != TOMBSTONE)
         i = (i + 1) & mask;
     if (!m->slots[i])
@@ -99,19 +114,33 @@ map_insert(ag_catalog_map *m, ag_object *obj)
 }
 
 static ag_object **
-map_slot(const ag_catalog_map *m, ag_kind kind, const char *schema,
-         const char *name)
+map_slot_t(const ag_catalog_map *m, ag_kind kind, const char *schema,
+           const char *table, const char *name)
 {
     if (!m->cap)
         return NULL;
     size_t mask = m->cap - 1;
-    size_t i = hash_key(kind, schema, name) & mask;
+    size_t i = hash_key(kind, schema, table, name) & mask;
     while (m->slots[i]) {
-        if (m->slots[i] != TOMBSTONE && key_eq(m->slots[i], kind, schema, name))
+        if (m->slots[i] != TOMBSTONE &&
+            key_eq(m->slots[i], kind, schema, table, name))
             return &m->slots[i];
         i = (i + 1) & mask;
     }
     return NULL;
+}
+
+static ag_object **
+map_slot(const ag_catalog_map *m, ag_kind kind, const char *schema,
+         const char *name)
+{
+    return map_slot_t(m, kind, schema, "", name);
+}
+
+static ag_object **
+obj_slot(const ag_catalog_map *m, const ag_object *o)
+{
+    return map_slot_t(m, o->kind, o->name.schema, obj_table(o), o->name.name);
 }
 
 /* ---- catalog ---- */
@@ -145,7 +174,7 @@ ag_catalog_add(ag_catalog *cat, ag_kind kind, const char *schema,
 {
     if (!schema)
         schema = "";
-    if (map_slot(cat->map, kind, schema, name))
+    if (kind != AG_KIND_CONSTRAINT && map_slot(cat->map, kind, schema, name))
         return NULL;
     ag_object *obj = ag_arena_alloc(&cat->arena, size);
     obj->kind = kind;
@@ -157,16 +186,41 @@ ag_catalog_add(ag_catalog *cat, ag_kind kind, const char *schema,
     }
     cat->objs[cat->nobjs++] = obj;
     obj->id = (uint32_t)cat->nobjs;
-    map_insert(cat->map, obj);
+    /* A constraint is keyed on its table, which the caller sets after this
+     * returns: it enters the lookup map at ag_catalog_seal (or at once
+     * through ag_catalog_add_constraint). */
+    if (kind != AG_KIND_CONSTRAINT)
+        map_insert(cat->map, obj);
     cat->sealed = false;
     return obj;
+}
+
+ag_constraint *
+ag_catalog_add_constraint(ag_catalog *cat, const char *schema,
+                          const char *table, const char *name)
+{
+    if (ag_catalog_find_constraint(cat, schema, table, name))
+        return NULL;
+    ag_constraint *con =
+        ag_catalog_add(cat, AG_KIND_CONSTRAINT, schema, name, sizeof *con);
+    con->table = ag_arena_strdup(&cat->arena, table);
+    map_insert(cat->map, &con->obj);
+    return con;
+}
+
+ag_constraint *
+ag_catalog_find_constraint(const ag_catalog *cat, const char *schema,
+                           const char *table, const char *name)
+{
+    ag_object **slot = map_slot_t(cat->map, AG_KIND_CONSTRAINT, schema, table,
+                                  name);
+    return slot ? (ag_constraint *)*slot : NULL;
 }
 
 void
 ag_catalog_remove(ag_catalog *cat, ag_object *obj)
 {
-    ag_object **slot =
-        map_slot(cat->map, obj->kind, obj->name.schema, obj->name.name);
+    ag_object **slot = obj_slot(cat->map, obj);
     if (slot && *slot == obj)
         *slot = TOMBSTONE;
     /* Keep the id slot (ids stay dense and stable) but mark it empty. */
@@ -178,10 +232,10 @@ ag_catalog_remove(ag_catalog *cat, ag_object *obj)
 int
 ag_catalog_rename(ag_catalog *cat, ag_object *obj, const char *newname)
 {
-    if (map_slot(cat->map, obj->kind, obj->name.schema, newname))
+    if (map_slot_t(cat->map, obj->kind, obj->name.schema, obj_table(obj),
+                   newname))
         return -1;
-    ag_object **slot =
-        map_slot(cat->map, obj->kind, obj->name.schema, obj->name.name);
+    ag_object **slot = obj_slot(cat->map, obj);
     if (slot && *slot == obj)
         *slot = TOMBSTONE;
     obj->name.name = ag_arena_strdup(&cat->arena, newname);
@@ -211,7 +265,17 @@ bool
 ag_catalog_conname_taken(const ag_catalog *cat, const char *schema,
                          const char *name)
 {
-    return ag_catalog_find(cat, AG_KIND_CONSTRAINT, schema, name) != NULL;
+    /* PostgreSQL checks constraint names across the whole schema when it
+     * picks one (ConstraintNameExists).  Only unnamed model constraints
+     * ask, so a scan is cheap enough. */
+    for (size_t i = 0; i < cat->nobjs; i++) {
+        const ag_object *o = cat->objs[i];
+        if (o && o->kind == AG_KIND_CONSTRAINT &&
+            strcmp(o->name.name, name) == 0 &&
+            strcmp(o->name.schema, schema) == 0)
+            return true;
+    }
+    return false;
 }
 
 int
@@ -226,7 +290,10 @@ cmp_obj(const void *pa, const void *pb)
 {
     const ag_object *a = *(ag_object *const *)pa;
     const ag_object *b = *(ag_object *const *)pb;
-    return ag_qname_cmp(&a->name, &b->name);
+    int c = strcmp(a->name.schema, b->name.schema);
+    if (c == 0)
+        c = strcmp(obj_table(a), obj_table(b));
+    return c ? c : strcmp(a->name.name, b->name.name);
 }
 
 void
@@ -243,8 +310,11 @@ ag_catalog_seal(ag_catalog *cat)
     }
     for (size_t i = 0; i < cat->nobjs; i++) {
         ag_object *o = cat->objs[i];
-        if (o)
-            cat->sorted[o->kind][cat->nsorted[o->kind]++] = o;
+        if (!o)
+            continue;
+        cat->sorted[o->kind][cat->nsorted[o->kind]++] = o;
+        if (o->kind == AG_KIND_CONSTRAINT && !obj_slot(cat->map, o))
+            map_insert(cat->map, o);
     }
     for (int k = 0; k < AG_KIND_COUNT; k++)
         qsort(cat->sorted[k], cat->nsorted[k], sizeof(ag_object *), cmp_obj);

@@ -1,0 +1,362 @@
+/*
+ * canon.c - catalog fields (sql + canon texts) from parse-tree nodes, and
+ * the *_text entry points the introspector uses on server output.
+ *
+ * Each definition is deparsed twice: once as given (the `sql` we emit) and
+ * once after ag_canon_normalize (the `canon` the differ compares).  Both
+ * model and database definitions go through these same functions, so a
+ * difference in `canon` is a difference in meaning, not in spelling.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "autogen/ast.h"
+#include "autogen/canon.h"
+
+/* ---- synthetic statements around a node, for deparsing ---- */
+
+static void *
+amsg(ag_ast *ast, size_t size)
+{
+    return ag_arena_alloc(&ast->arena, size);
+}
+
+static PgQuery__ParseResult *
+wrap_stmt(ag_ast *ast, ag_node *stmt)
+{
+    PgQuery__RawStmt *raw = amsg(ast, sizeof *raw);
+    pg_query__raw_stmt__init(raw);
+    raw->stmt = stmt;
+    PgQuery__ParseResult *pr = amsg(ast, sizeof *pr);
+    pg_query__parse_result__init(pr);
+    pr->version = PG_VERSION_NUM;
+    pr->n_stmts = 1;
+    pr->stmts = amsg(ast, sizeof(PgQuery__RawStmt *));
+    pr->stmts[0] = raw;
+    return pr;
+}
+
+static ag_node *
+node_of(ag_ast *ast, PgQuery__Node__NodeCase which, void *msg)
+{
+    ag_node *n = amsg(ast, sizeof *n);
+    pg_query__node__init(n);
+    n->node_case = which;
+    /* Every oneof member is a pointer at the same offset. */
+    n->select_stmt = msg;
+    return n;
+}
+
+/* Deparse `SELECT <expr>` and keep what follows "SELECT ". */
+static int
+deparse_expr(ag_ast *ast, ag_node *expr, char **out, ag_error *err)
+{
+    PgQuery__ResTarget *rt = amsg(ast, sizeof *rt);
+    pg_query__res_target__init(rt);
+    rt->val = expr;
+    PgQuery__SelectStmt *sel = amsg(ast, sizeof *sel);
+    pg_query__select_stmt__init(sel);
+    sel->n_target_list = 1;
+    sel->target_list = amsg(ast, sizeof(ag_node *));
+    sel->target_list[0] = node_of(ast, PG_QUERY__NODE__NODE_RES_TARGET, rt);
+    sel->limit_option = PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_DEFAULT;
+    sel->op = PG_QUERY__SET_OPERATION__SETOP_NONE;
+    char *text;
+    int rc = ag_ast_deparse(
+        wrap_stmt(ast, node_of(ast, PG_QUERY__NODE__NODE_SELECT_STMT, sel)),
+        &text, err);
+    if (rc)
+        return rc;
+    const char *prefix = "SELECT ";
+    size_t plen = strlen(prefix);
+    if (strncmp(text, prefix, plen) == 0)
+        memmove(text, text + plen, strlen(text + plen) + 1);
+    *out = text;
+    return 0;
+}
+
+/* Deparse `ALTER TABLE x ADD <constraint>` and keep the constraint part. */
+static int
+deparse_constraint(ag_ast *ast, PgQuery__Constraint *c, char **out,
+                   ag_error *err)
+{
+    PgQuery__RangeVar *rv = amsg(ast, sizeof *rv);
+    pg_query__range_var__init(rv);
+    rv->relname = "x";
+    rv->inh = true;
+    rv->relpersistence = "p";
+    PgQuery__AlterTableCmd *cmd = amsg(ast, sizeof *cmd);
+    pg_query__alter_table_cmd__init(cmd);
+    cmd->subtype = PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint;
+    cmd->behavior = PG_QUERY__DROP_BEHAVIOR__DROP_RESTRICT;
+    cmd->def = node_of(ast, PG_QUERY__NODE__NODE_CONSTRAINT, c);
+    PgQuery__AlterTableStmt *at = amsg(ast, sizeof *at);
+    pg_query__alter_table_stmt__init(at);
+    at->relation = rv;
+    at->n_cmds = 1;
+    at->cmds = amsg(ast, sizeof(ag_node *));
+    at->cmds[0] = node_of(ast, PG_QUERY__NODE__NODE_ALTER_TABLE_CMD, cmd);
+    at->objtype = PG_QUERY__OBJECT_TYPE__OBJECT_TABLE;
+
+    /* The name is kept outside the body (constraints are matched by name
+     * separately), so deparse without it. */
+    char *saved_name = c->conname;
+    c->conname = "";
+    char *text;
+    int rc = ag_ast_deparse(
+        wrap_stmt(ast, node_of(ast, PG_QUERY__NODE__NODE_ALTER_TABLE_STMT, at)),
+        &text, err);
+    c->conname = saved_name;
+    if (rc)
+        return rc;
+    const char *prefix = "ALTER TABLE x ADD ";
+    size_t plen = strlen(prefix);
+    if (strncmp(text, prefix, plen) == 0)
+        memmove(text, text + plen, strlen(text + plen) + 1);
+    /* libpg_query 15's deparser drops NULLS NOT DISTINCT on UNIQUE
+     * constraints; put it back where PostgreSQL prints it. */
+    if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE &&
+        c->nulls_not_distinct && strncmp(text, "UNIQUE ", 7) == 0 &&
+        !strstr(text, "NULLS NOT DISTINCT")) {
+        ag_buf b;
+        ag_buf_init(&b);
+        ag_buf_put(&b, "UNIQUE NULLS NOT DISTINCT ");
+        ag_buf_put(&b, text + 7);
+        free(text);
+        text = ag_buf_detach(&b);
+        ag_buf_free(&b);
+    }
+    *out = text;
+    return 0;
+}
+
+/* ---- expressions ---- */
+
+int
+ag_canon_expr_node(ag_catalog *cat, ag_ast *ast, ag_node **slot,
+                   const char *default_schema, const ag_expr **out,
+                   ag_error *err)
+{
+    char *sql, *canon;
+    int rc = deparse_expr(ast, *slot, &sql, err);
+    if (rc)
+        return rc;
+    ag_canon_normalize(ast, slot, default_schema);
+    rc = deparse_expr(ast, *slot, &canon, err);
+    if (rc) {
+        free(sql);
+        return rc;
+    }
+    ag_expr *e = ag_arena_alloc(&cat->arena, sizeof *e);
+    e->sql = ag_arena_strdup(&cat->arena, sql);
+    e->canon = ag_arena_strdup(&cat->arena, canon);
+    free(sql);
+    free(canon);
+    *out = e;
+    return 0;
+}
+
+int
+ag_canon_expr_text(ag_catalog *cat, const char *sql,
+                   const char *default_schema, const ag_expr **out,
+                   ag_error *err)
+{
+    ag_buf b;
+    ag_buf_init(&b);
+    ag_buf_printf(&b, "SELECT %s", sql);
+    ag_ast ast;
+    int rc = ag_ast_parse(&ast, b.data, NULL, err);
+    if (rc == 0) {
+        PgQuery__SelectStmt *sel = ast.tree->stmts[0]->stmt->select_stmt;
+        PgQuery__ResTarget *rt = sel->target_list[0]->res_target;
+        rc = ag_canon_expr_node(cat, &ast, &rt->val, default_schema, out, err);
+        if (rc == 0) /* emit the server's own text, not our deparse */
+            ((ag_expr *)*out)->sql = ag_arena_strdup(&cat->arena, sql);
+    } else {
+        ag_error_prefix(err, "expression %s: ", sql);
+    }
+    ag_ast_free(&ast);
+    ag_buf_free(&b);
+    return rc;
+}
+
+/* ---- constraints ---- */
+
+static const char **
+name_list(ag_catalog *cat, ag_node **items, size_t n)
+{
+    const char **out = ag_arena_alloc(&cat->arena, (n + 1) * sizeof *out);
+    for (size_t i = 0; i < n; i++) {
+        const char *s = ag_ast_str(items[i]);
+        out[i] = ag_arena_strdup(&cat->arena, s ? s : "");
+    }
+    return out;
+}
+
+int
+ag_canon_constraint_node(ag_catalog *cat, ag_ast *ast, PgQuery__Constraint *c,
+                         ag_constraint *con, const char *default_schema,
+                         ag_error *err)
+{
+    switch (c->contype) {
+    case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
+        con->type = AG_CON_PRIMARY;
+        break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
+        con->type = AG_CON_UNIQUE;
+        break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
+        con->type = AG_CON_CHECK;
+        break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
+        con->type = AG_CON_FOREIGN;
+        break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION:
+        con->type = AG_CON_EXCLUDE;
+        break;
+    default:
+        return ag_errorf(err, AG_EUNSUPPORTED, "unsupported constraint kind");
+    }
+    /* Defaults the server fills in and prints (or omits) consistently. */
+    if (!*c->fk_matchtype)
+        c->fk_matchtype = "s";
+    if (!*c->fk_upd_action)
+        c->fk_upd_action = "a";
+    if (!*c->fk_del_action)
+        c->fk_del_action = "a";
+    if (con->type == AG_CON_EXCLUDE && !*c->access_method)
+        c->access_method = "btree";
+    c->initially_valid = !c->skip_validation;
+
+    if (con->type == AG_CON_FOREIGN) {
+        con->cols = name_list(cat, c->fk_attrs, c->n_fk_attrs);
+        con->ncols = c->n_fk_attrs;
+        con->ref_table.schema = ag_arena_strdup(
+            &cat->arena, *c->pktable->schemaname ? c->pktable->schemaname
+                                                 : default_schema);
+        con->ref_table.name = ag_arena_strdup(&cat->arena, c->pktable->relname);
+        con->ref_cols = name_list(cat, c->pk_attrs, c->n_pk_attrs);
+        con->nref_cols = c->n_pk_attrs;
+    } else if (con->type == AG_CON_EXCLUDE) {
+        con->cols = ag_arena_alloc(&cat->arena,
+                                   (c->n_exclusions + 1) * sizeof(char *));
+        for (size_t i = 0; i < c->n_exclusions; i++) {
+            ag_node *pair = c->exclusions[i];
+            if (pair->node_case != PG_QUERY__NODE__NODE_LIST ||
+                pair->list->n_items < 1 ||
+                pair->list->items[0]->node_case !=
+                    PG_QUERY__NODE__NODE_INDEX_ELEM)
+                continue;
+            const char *col = pair->list->items[0]->index_elem->name;
+            if (col && *col)
+                con->cols[con->ncols++] = ag_arena_strdup(&cat->arena, col);
+        }
+    } else {
+        con->cols = name_list(cat, c->keys, c->n_keys);
+        con->ncols = c->n_keys;
+    }
+
+    char *sql, *canon;
+    int rc = deparse_constraint(ast, c, &sql, err);
+    if (rc)
+        return rc;
+    /* Normalise every expression hanging off the constraint (CHECK body,
+     * EXCLUDE elements and predicate) by walking it as one subtree. */
+    ag_node *as_node = node_of(ast, PG_QUERY__NODE__NODE_CONSTRAINT, c);
+    ag_canon_normalize(ast, &as_node, default_schema);
+    rc = deparse_constraint(ast, c, &canon, err);
+    if (rc) {
+        free(sql);
+        return rc;
+    }
+    con->def.sql = ag_arena_strdup(&cat->arena, sql);
+    con->def.canon = ag_arena_strdup(&cat->arena, canon);
+    free(sql);
+    free(canon);
+    return 0;
+}
+
+int
+ag_canon_constraint_text(ag_catalog *cat, ag_constraint *con,
+                         const char *body, ag_error *err)
+{
+    ag_buf b;
+    ag_buf_init(&b);
+    ag_buf_printf(&b, "ALTER TABLE x ADD %s", body);
+    ag_ast ast;
+    int rc = ag_ast_parse(&ast, b.data, NULL, err);
+    if (rc == 0) {
+        PgQuery__AlterTableStmt *at = ast.tree->stmts[0]->stmt->alter_table_stmt;
+        PgQuery__Constraint *c = at->cmds[0]->alter_table_cmd->def->constraint;
+        rc = ag_canon_constraint_node(cat, &ast, c, con, "public", err);
+        if (rc == 0)
+            con->def.sql = ag_arena_strdup(&cat->arena, body);
+    }
+    if (rc)
+        ag_error_prefix(err, "constraint %s: ", con->obj.name.name);
+    ag_ast_free(&ast);
+    ag_buf_free(&b);
+    return rc;
+}
+
+/* ---- indexes ---- */
+
+int
+ag_canon_index_node(ag_catalog *cat, ag_ast *ast, PgQuery__IndexStmt *s,
+                    ag_index *idx, const char *default_schema, ag_error *err)
+{
+    idx->unique = s->unique;
+    idx->cols = ag_arena_alloc(&cat->arena,
+                               (s->n_index_params + 1) * sizeof(char *));
+    for (size_t i = 0; i < s->n_index_params; i++) {
+        PgQuery__IndexElem *ie = s->index_params[i]->index_elem;
+        if (ie->name && *ie->name)
+            idx->cols[idx->ncols++] = ag_arena_strdup(&cat->arena, ie->name);
+    }
+    if (!*s->access_method)
+        s->access_method = "btree";
+    s->concurrent = false;
+    s->if_not_exists = false;
+    s->table_space = "";
+    PgQuery__ParseResult *pr =
+        wrap_stmt(ast, node_of(ast, PG_QUERY__NODE__NODE_INDEX_STMT, s));
+    char *sql, *canon;
+    int rc = ag_ast_deparse(pr, &sql, err);
+    if (rc)
+        return rc;
+    char *saved_name = s->idxname;
+    s->idxname = "";
+    ag_node *as_node = pr->stmts[0]->stmt;
+    ag_canon_normalize(ast, &as_node, default_schema);
+    rc = ag_ast_deparse(pr, &canon, err);
+    s->idxname = saved_name;
+    if (rc) {
+        free(sql);
+        return rc;
+    }
+    idx->def.sql = ag_arena_strdup(&cat->arena, sql);
+    idx->def.canon = ag_arena_strdup(&cat->arena, canon);
+    free(sql);
+    free(canon);
+    return 0;
+}
+
+int
+ag_canon_index_text(ag_catalog *cat, ag_index *idx, const char *stmt,
+                    ag_error *err)
+{
+    ag_ast ast;
+    int rc = ag_ast_parse(&ast, stmt, NULL, err);
+    if (rc == 0) {
+        ag_node *n = ast.tree->n_stmts == 1 ? ast.tree->stmts[0]->stmt : NULL;
+        if (!n || n->node_case != PG_QUERY__NODE__NODE_INDEX_STMT)
+            rc = ag_errorf(err, AG_EPARSE, "not a CREATE INDEX statement");
+        else
+            rc = ag_canon_index_node(cat, &ast, n->index_stmt, idx, "public",
+                                     err);
+    }
+    if (rc)
+        ag_error_prefix(err, "index %s: ", idx->obj.name.name);
+    ag_ast_free(&ast);
+    return rc;
+}

@@ -1,0 +1,380 @@
+/*
+ * load_table.c - CREATE TABLE, its columns and column constraints, and the
+ * ALTER TABLE forms a model may use to refine a table (pg_dump style).
+ *
+ * Constraints are not turned into catalog objects here: they are deferred
+ * to resolve.c, which names the unnamed ones the way PostgreSQL does and
+ * fills in FK targets once every table is known.
+ */
+#include <string.h>
+
+#include "autogen/ident.h"
+#include "loader_int.h"
+
+static const char *
+qualify_collation(ag_loader *ld, PgQuery__CollateClause *cc)
+{
+    const char *schema, *name;
+    if (ag_ast_qname(cc->collname, cc->n_collname, &schema, &name) < 0)
+        return NULL;
+    if (!schema && strcmp(name, "default") == 0)
+        return NULL;
+    ag_buf b;
+    ag_buf_init(&b);
+    /* Built-in collations live in pg_catalog; format them as the
+     * introspector does: quote_ident(schema) . quote_ident(name). */
+    ag_quote_ident(&b, schema ? schema : "pg_catalog");
+    ag_buf_putc(&b, '.');
+    ag_quote_ident(&b, name);
+    const char *out = ag_arena_strdup(&ld->cat->arena, b.data);
+    ag_buf_free(&b);
+    return out;
+}
+
+/* serial: an integer column, an owned sequence named as PostgreSQL names
+ * it, NOT NULL and DEFAULT nextval('schema.seq'::regclass). */
+static void
+expand_serial(ag_loader *ld, ld_pos pos, ag_table *tbl, ag_column *col,
+              int bytes)
+{
+    const char *schema = tbl->obj.name.schema;
+    const char *seqname = ld_choose_relation_name(
+        ld->cat, schema, tbl->obj.name.name, col->name, "seq", false);
+    ag_sequence *seq = ag_catalog_add(ld->cat, AG_KIND_SEQUENCE, schema,
+                                      seqname, sizeof *seq);
+    seq->obj.loc = col->loc;
+    seq->type = col->type;
+    seq->start = seq->increment = seq->min = seq->cache = 1;
+    seq->max = bytes == 8   ? INT64_MAX
+               : bytes == 4 ? INT32_MAX
+                            : INT16_MAX;
+    seq->owned_by = tbl->obj.name;
+    seq->owned_col = col->name;
+
+    ag_buf reg, sql;
+    ag_buf_init(&reg);
+    ag_buf_init(&sql);
+    ag_quote_qname(&reg, schema, seqname);
+    ag_buf_put(&sql, "nextval(");
+    ag_quote_literal(&sql, reg.data);
+    ag_buf_put(&sql, "::regclass)");
+    ag_error err;
+    if (ag_canon_expr_text(ld->cat, sql.data, schema, &col->default_expr,
+                           &err) != 0)
+        ld_error(ld, pos, "%s", err.msg);
+    col->notnull = true;
+    ag_buf_free(&reg);
+    ag_buf_free(&sql);
+}
+
+static void
+set_default(ag_loader *ld, ld_pos pos, ag_table *tbl, ag_column *col,
+            ag_node **expr)
+{
+    ag_error err;
+    if (ag_canon_expr_node(ld->cat, &pos.file->ast, expr, tbl->obj.name.schema,
+                           &col->default_expr, &err) != 0)
+        ld_error(ld, pos, "default of column %s: %s", col->name, err.msg);
+}
+
+static bool
+is_deferral_attr(PgQuery__ConstrType t)
+{
+    return t == PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRABLE ||
+           t == PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_NOT_DEFERRABLE ||
+           t == PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRED ||
+           t == PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_IMMEDIATE;
+}
+
+/* Order in which CREATE TABLE adds a table's constraints (and so names
+ * them): CHECKs with the table, then indexes, then foreign keys. */
+static int
+constraint_order(PgQuery__ConstrType t)
+{
+    if (t == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK)
+        return 0;
+    if (t == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN)
+        return 2;
+    return 1;
+}
+
+static void
+column_constraints(ag_loader *ld, ld_pos pos, ag_table *tbl, ag_column *col,
+                   PgQuery__ColumnDef *cd)
+{
+    PgQuery__Constraint *last = NULL;
+    for (size_t i = 0; i < cd->n_constraints; i++) {
+        PgQuery__Constraint *c = cd->constraints[i]->constraint;
+        ld_pos cpos = ld_at(pos, c->location);
+        switch (c->contype) {
+        case PG_QUERY__CONSTR_TYPE__CONSTR_NULL:
+            col->notnull = false;
+            break;
+        case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL:
+            col->notnull = true;
+            break;
+        case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
+            set_default(ld, cpos, tbl, col, &c->raw_expr);
+            break;
+        case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
+            col->identity = c->generated_when[0];
+            col->notnull = true;
+            break;
+        case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED: {
+            ag_error err;
+            if (ag_canon_expr_node(ld->cat, &pos.file->ast, &c->raw_expr,
+                                   tbl->obj.name.schema, &col->generated,
+                                   &err) != 0)
+                ld_error(ld, cpos, "generated column %s: %s", col->name,
+                         err.msg);
+            break;
+        }
+        case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
+        case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
+        case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
+        case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
+        case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION:
+            if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY)
+                col->notnull = true;
+            ld_defer(ld, PEND_CONSTRAINT, cpos, tbl, col->name, c,
+                     constraint_order(c->contype));
+            last = c;
+            break;
+        default:
+            if (is_deferral_attr(c->contype) && last) {
+                /* The grammar hands DEFERRABLE & co. to us as separate
+                 * items that apply to the constraint before them. */
+                if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRABLE)
+                    last->deferrable = true;
+                else if (c->contype ==
+                         PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_NOT_DEFERRABLE)
+                    last->deferrable = false;
+                else if (c->contype ==
+                         PG_QUERY__CONSTR_TYPE__CONSTR_ATTR_DEFERRED)
+                    last->initdeferred = last->deferrable = true;
+                else
+                    last->initdeferred = false;
+            } else {
+                ld_error(ld, cpos, "unsupported column constraint");
+            }
+        }
+    }
+}
+
+ag_column *
+ld_add_column(ag_loader *ld, ld_pos pos, ag_table *tbl, PgQuery__ColumnDef *cd)
+{
+    ld_pos cpos = ld_at(pos, cd->location);
+    if (ag_table_column(tbl, cd->colname)) {
+        ld_error(ld, cpos, "column %s of table %s.%s is declared twice",
+                 cd->colname, tbl->obj.name.schema, tbl->obj.name.name);
+        return NULL;
+    }
+    ag_column col = {0};
+    col.name = ag_arena_strdup(&ld->cat->arena, cd->colname);
+    int line, c;
+    ag_srcloc_from_offset(pos.file->src, (size_t)cpos.offset, &line, &c);
+    col.loc = (ag_srcloc){pos.file->name, line, c};
+    int serial = 0;
+    ag_error err;
+    if (!cd->type_name) {
+        ld_error(ld, cpos, "column %s has no type", cd->colname);
+        return NULL;
+    }
+    if (ag_ast_type_canon(&ld->cat->arena, cd->type_name,
+                          tbl->obj.name.schema, &col.type, &serial,
+                          &err) != 0) {
+        ld_error(ld, ld_at(pos, cd->type_name->location), "column %s: %s",
+                 cd->colname, err.msg);
+        return NULL;
+    }
+    if (cd->coll_clause)
+        col.collation = qualify_collation(ld, cd->coll_clause);
+    if (cd->is_not_null)
+        col.notnull = true;
+    ag_column *stored = ag_table_add_column(ld->cat, tbl, &col);
+    if (serial)
+        expand_serial(ld, cpos, tbl, stored, serial);
+    column_constraints(ld, pos, tbl, stored, cd);
+    if (serial && stored->default_expr && stored->identity)
+        ld_error(ld, cpos, "column %s: serial cannot also be an identity",
+                 cd->colname);
+    return stored;
+}
+
+void
+ld_create_table(ag_loader *ld, ld_pos pos, PgQuery__CreateStmt *s)
+{
+    PgQuery__RangeVar *rv = s->relation;
+    if (s->partbound || s->partspec || s->n_inh_relations || s->of_typename) {
+        ld_error(ld, pos,
+                 "partitioned, partition, inherited and typed tables are "
+                 "not managed by autogen yet");
+        return;
+    }
+    if (rv->relpersistence[0] == 't') {
+        ld_error(ld, pos, "temporary tables cannot be part of a model");
+        return;
+    }
+    const char *schema = ld_creation_schema(ld, &ld->path, rv->schemaname);
+    if (!schema) {
+        ld_error(ld, pos, "no schema has been selected to create in");
+        return;
+    }
+    ag_table *tbl =
+        ag_catalog_add(ld->cat, AG_KIND_TABLE, schema, rv->relname, sizeof *tbl);
+    if (!tbl) {
+        if (!s->if_not_exists)
+            ld_error(ld, pos, "table %s.%s is declared twice", schema,
+                     rv->relname);
+        return;
+    }
+    int line, col;
+    ag_srcloc_from_offset(pos.file->src, (size_t)pos.offset, &line, &col);
+    tbl->obj.loc = (ag_srcloc){pos.file->name, line, col};
+    tbl->persistence = rv->relpersistence[0] == 'u' ? 'u' : 'p';
+    for (size_t i = 0; i < s->n_table_elts; i++) {
+        ag_node *e = s->table_elts[i];
+        switch (e->node_case) {
+        case PG_QUERY__NODE__NODE_COLUMN_DEF:
+            ld_add_column(ld, pos, tbl, e->column_def);
+            break;
+        case PG_QUERY__NODE__NODE_CONSTRAINT:
+            ld_defer(ld, PEND_CONSTRAINT, ld_at(pos, e->constraint->location),
+                     tbl, NULL, e->constraint,
+                     constraint_order(e->constraint->contype));
+            break;
+        default:
+            ld_error(ld, pos, "LIKE and other table elements are not "
+                              "supported in models");
+        }
+    }
+}
+
+void
+ld_alter_table(ag_loader *ld, ld_pos pos, PgQuery__AlterTableStmt *s)
+{
+    /* Applied in ld_resolve, once every CREATE TABLE of every file is in. */
+    ld_defer(ld, PEND_ALTER_TABLE, pos, NULL, NULL, s, 0);
+}
+
+static ag_column *
+alter_column(ag_loader *ld, ld_pos pos, ag_table *tbl, const char *name)
+{
+    ag_column *col = ag_table_column(tbl, name);
+    if (!col)
+        ld_error(ld, pos, "column %s of table %s.%s is not declared", name,
+                 tbl->obj.name.schema, tbl->obj.name.name);
+    return col;
+}
+
+/* Called from ld_resolve with the search_path the statement saw. */
+void
+ld_apply_alter_table(ag_loader *ld, const ld_pending *p)
+{
+    PgQuery__AlterTableStmt *s = p->node;
+    ld_pos pos = p->pos;
+    if (s->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+        ld_error(ld, pos, "ALTER %s is not supported in models",
+                 s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX
+                     ? "INDEX"
+                     : "on this object kind");
+        return;
+    }
+    const char *schema;
+    ag_table *tbl = ld_find_table(ld, &p->path, s->relation->schemaname,
+                                  s->relation->relname, &schema);
+    if (!tbl) {
+        ld_error(ld, pos, "ALTER TABLE on %s.%s, which the models do not "
+                          "declare",
+                 schema, s->relation->relname);
+        return;
+    }
+    for (size_t i = 0; i < s->n_cmds; i++) {
+        PgQuery__AlterTableCmd *cmd = s->cmds[i]->alter_table_cmd;
+        ag_column *col;
+        switch (cmd->subtype) {
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint: {
+            PgQuery__Constraint *c = cmd->def->constraint;
+            ld_pending q = *p;
+            q.kind = PEND_CONSTRAINT;
+            q.pos = ld_at(pos, c->location);
+            q.tbl = tbl;
+            q.colname = NULL;
+            q.node = c;
+            q.order = 3; /* after the table's own constraints */
+            if (ld->npend == ld->cappend) {
+                ld->cappend *= 2;
+                ld->pend = ag_xrealloc(ld->pend, ld->cappend * sizeof *ld->pend);
+            }
+            ld->pend[ld->npend++] = q;
+            break;
+        }
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault:
+            if ((col = alter_column(ld, pos, tbl, cmd->name))) {
+                if (cmd->def) {
+                    ag_error err;
+                    if (ag_canon_expr_node(ld->cat, &pos.file->ast, &cmd->def,
+                                           tbl->obj.name.schema,
+                                           &col->default_expr, &err) != 0)
+                        ld_error(ld, pos, "default of column %s: %s",
+                                 col->name, err.msg);
+                } else {
+                    col->default_expr = NULL;
+                }
+            }
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
+            if ((col = alter_column(ld, pos, tbl, cmd->name)))
+                col->notnull = true;
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull:
+            if ((col = alter_column(ld, pos, tbl, cmd->name)))
+                col->notnull = false;
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddIdentity:
+            if ((col = alter_column(ld, pos, tbl, cmd->name))) {
+                col->identity = cmd->def->constraint->generated_when[0];
+                col->notnull = true;
+            }
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+            ld_add_column(ld, pos, tbl, cmd->def->column_def);
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner:
+            break; /* ownership is not managed */
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetStatistics:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetOptions:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ResetOptions:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetStorage:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetRelOptions:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ResetRelOptions:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ClusterOn:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ReplicaIdentity:
+            ld_warn(ld, pos, "storage and planner settings are not managed "
+                             "by autogen; ignored");
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableRowSecurity:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ForceRowSecurity:
+            ld_error(ld, pos, "row-level security is not managed by autogen "
+                              "yet");
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
+            ld_error(ld, pos, "partitions are not managed by autogen yet");
+            break;
+        default:
+            ld_error(ld, pos,
+                     "this ALTER TABLE form cannot be part of a model: models "
+                     "declare the desired state");
+        }
+    }
+}
+
+void
+ld_create_index(ag_loader *ld, ld_pos pos, PgQuery__IndexStmt *s)
+{
+    if (s->concurrent)
+        ld_warn(ld, pos, "CONCURRENTLY describes how to build, not what to "
+                         "build; ignored in a model");
+    ld_defer(ld, PEND_INDEX, pos, NULL, NULL, s, 0);
+}

@@ -1,0 +1,527 @@
+/*
+ * loader.c - model files in, statements dispatched, diagnostics out.
+ *
+ * Each file is parsed whole; on a syntax error it is split with the
+ * scanner-based splitter and every statement parsed on its own, so all the
+ * syntax errors of a file are reported at once, each with file:line:col.
+ * The parse trees stay alive until ag_loader_finish, where the work that
+ * needs the whole model (ld_resolve) reads them.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "loader_int.h"
+
+/* ---- diagnostics ---- */
+
+ld_pos
+ld_at(ld_pos stmt, int location)
+{
+    if (location >= 0)
+        stmt.offset = location;
+    return stmt;
+}
+
+static void
+vdiag(ag_loader *ld, ag_severity sev, ld_pos pos, const char *fmt, va_list ap)
+{
+    ag_buf b;
+    ag_buf_init(&b);
+    ag_buf_vprintf(&b, fmt, ap);
+    ag_diag_add(ld->diag, sev, pos.file ? pos.file->name : NULL,
+                pos.file ? pos.file->src : NULL, (size_t)pos.offset, "%s",
+                b.data);
+    ag_buf_free(&b);
+}
+
+void
+ld_error(ag_loader *ld, ld_pos pos, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag(ld, AG_SEV_ERROR, pos, fmt, ap);
+    va_end(ap);
+}
+
+void
+ld_warn(ag_loader *ld, ld_pos pos, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag(ld, AG_SEV_WARNING, pos, fmt, ap);
+    va_end(ap);
+}
+
+void
+ld_defer(ag_loader *ld, ld_pending_kind kind, ld_pos pos, ag_table *tbl,
+         const char *colname, void *node, int order)
+{
+    if (ld->npend == ld->cappend) {
+        ld->cappend = ld->cappend ? ld->cappend * 2 : 256;
+        ld->pend = ag_xrealloc(ld->pend, ld->cappend * sizeof *ld->pend);
+    }
+    ld->pend[ld->npend++] = (ld_pending){
+        kind, pos, ld->path, tbl, colname, node, ld->seq, order, NULL,
+    };
+}
+
+/* ---- names ---- */
+
+const char *
+ld_creation_schema(ag_loader *ld, const ld_search_path *path,
+                   const char *schema)
+{
+    (void)ld;
+    if (schema && *schema)
+        return schema;
+    return path->n ? path->schemas[0] : NULL;
+}
+
+ag_table *
+ld_find_table(ag_loader *ld, const ld_search_path *path, const char *schema,
+              const char *name, const char **schema_out)
+{
+    if (schema && *schema) {
+        *schema_out = schema;
+        return ag_catalog_table(ld->cat, schema, name);
+    }
+    for (size_t i = 0; i < path->n; i++) {
+        ag_table *t = ag_catalog_table(ld->cat, path->schemas[i], name);
+        if (t) {
+            *schema_out = path->schemas[i];
+            return t;
+        }
+    }
+    *schema_out = path->n ? path->schemas[0] : "public";
+    return NULL;
+}
+
+ag_table *
+ld_find_table_rv(ag_loader *ld, const ld_search_path *path,
+                 const PgQuery__RangeVar *rv)
+{
+    const char *schema;
+    return ld_find_table(ld, path, rv->schemaname, rv->relname, &schema);
+}
+
+static void
+reset_search_path(ag_loader *ld)
+{
+    ld->path.schemas = ag_arena_alloc(&ld->cat->arena, sizeof(char *));
+    ld->path.schemas[0] = "public";
+    ld->path.n = 1;
+}
+
+/* Parse a search_path value list like `app, "Public", pg_catalog`. */
+bool
+ld_set_search_path(ag_loader *ld, const char *value)
+{
+    ag_buf b;
+    ag_buf_init(&b);
+    ag_buf_printf(&b, "SET search_path = %s", *value ? value : "''");
+    ag_ast ast;
+    bool ok = ag_ast_parse(&ast, b.data, NULL, NULL) == 0;
+    if (ok) {
+        PgQuery__VariableSetStmt *vs =
+            ast.tree->stmts[0]->stmt->variable_set_stmt;
+        ld_search_path p = {
+            ag_arena_alloc(&ld->cat->arena, (vs->n_args + 1) * sizeof(char *)),
+            0};
+        for (size_t i = 0; i < vs->n_args; i++) {
+            const char *s = NULL;
+            ag_node *a = vs->args[i];
+            if (a->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+                a->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL)
+                s = a->a_const->sval->sval;
+            /* "$user" names a schema only when it exists; models rarely
+             * have one, and pg_catalog is searched implicitly anyway. */
+            if (!s || !*s || strcmp(s, "$user") == 0 ||
+                strcmp(s, "pg_catalog") == 0)
+                continue;
+            p.schemas[p.n++] = ag_arena_strdup(&ld->cat->arena, s);
+        }
+        ld->path = p;
+    }
+    ag_ast_free(&ast);
+    ag_buf_free(&b);
+    return ok;
+}
+
+void
+ld_variable_set(ag_loader *ld, ld_pos pos, PgQuery__VariableSetStmt *s)
+{
+    if (strcmp(s->name, "search_path") != 0)
+        return; /* other session settings are accepted and ignored */
+    if (s->kind != PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE) {
+        reset_search_path(ld);
+        return;
+    }
+    ld_search_path p = {
+        ag_arena_alloc(&ld->cat->arena, (s->n_args + 1) * sizeof(char *)), 0};
+    for (size_t i = 0; i < s->n_args; i++) {
+        ag_node *a = s->args[i];
+        if (a->node_case != PG_QUERY__NODE__NODE_A_CONST ||
+            a->a_const->val_case != PG_QUERY__A__CONST__VAL_SVAL) {
+            ld_error(ld, pos, "search_path must be a list of schema names");
+            return;
+        }
+        const char *v = a->a_const->sval->sval;
+        if (!*v || strcmp(v, "$user") == 0 || strcmp(v, "pg_catalog") == 0)
+            continue;
+        p.schemas[p.n++] = ag_arena_strdup(&ld->cat->arena, v);
+    }
+    ld->path = p;
+}
+
+/* pg_dump writes SELECT pg_catalog.set_config('search_path', '', false). */
+static bool
+select_set_config(ag_loader *ld, PgQuery__SelectStmt *sel)
+{
+    if (sel->n_target_list != 1 || sel->n_from_clause)
+        return false;
+    ag_node *v = sel->target_list[0]->res_target->val;
+    if (!v || v->node_case != PG_QUERY__NODE__NODE_FUNC_CALL)
+        return false;
+    PgQuery__FuncCall *fc = v->func_call;
+    const char *fn = ag_ast_str(fc->funcname[fc->n_funcname - 1]);
+    if (!fn || strcmp(fn, "set_config") != 0 || fc->n_args < 2)
+        return false;
+    ag_node *k = fc->args[0], *val = fc->args[1];
+    if (k->node_case != PG_QUERY__NODE__NODE_A_CONST ||
+        k->a_const->val_case != PG_QUERY__A__CONST__VAL_SVAL)
+        return false;
+    if (strcmp(k->a_const->sval->sval, "search_path") == 0 &&
+        val->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+        val->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL)
+        ld_set_search_path(ld, val->a_const->sval->sval);
+    return true;
+}
+
+/* ---- dispatch ---- */
+
+static const char *
+stmt_word(const ag_node *n)
+{
+    /* The protobuf descriptor names the node, e.g. "view_stmt". */
+    const ProtobufCMessageDescriptor *d = &pg_query__node__descriptor;
+    for (unsigned i = 0; i < d->n_fields; i++)
+        if (d->fields[i].id == (uint32_t)n->node_case)
+            return d->fields[i].name;
+    return "statement";
+}
+
+static void
+unsupported(ag_loader *ld, ld_pos pos, const char *what)
+{
+    ld_error(ld, pos,
+             "%s is not managed by autogen yet; remove it from the models "
+             "or exclude its schema",
+             what);
+}
+
+static void
+dispatch(ag_loader *ld, ld_pos pos, ag_node *n)
+{
+    ld->seq++;
+    switch (n->node_case) {
+    case PG_QUERY__NODE__NODE_CREATE_STMT:
+        ld_create_table(ld, pos, n->create_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_INDEX_STMT:
+        ld_create_index(ld, pos, n->index_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+        ld_alter_table(ld, pos, n->alter_table_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
+        ld_create_schema(ld, pos, n->create_schema_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT:
+        ld_create_extension(ld, pos, n->create_extension_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
+        ld_create_enum(ld, pos, n->create_enum_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
+        ld_create_sequence(ld, pos, n->create_seq_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT:
+        ld_alter_sequence(ld, pos, n->alter_seq_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_COMMENT_STMT:
+        ld_comment(ld, pos, n->comment_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
+        ld_variable_set(ld, pos, n->variable_set_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_SELECT_STMT:
+        if (!select_set_config(ld, n->select_stmt))
+            ld_warn(ld, pos, "data statement (SELECT) skipped");
+        break;
+    case PG_QUERY__NODE__NODE_INSERT_STMT:
+        ld_warn(ld, pos, "data statement (INSERT) skipped");
+        break;
+    case PG_QUERY__NODE__NODE_UPDATE_STMT:
+        ld_warn(ld, pos, "data statement (UPDATE) skipped");
+        break;
+    case PG_QUERY__NODE__NODE_DELETE_STMT:
+        ld_warn(ld, pos, "data statement (DELETE) skipped");
+        break;
+    case PG_QUERY__NODE__NODE_COPY_STMT:
+        ld_warn(ld, pos, "data statement (COPY) skipped");
+        break;
+    /* Ownership and privileges are not managed (opt-in later); session
+     * and transaction control have no meaning in a declaration. */
+    case PG_QUERY__NODE__NODE_ALTER_OWNER_STMT:
+    case PG_QUERY__NODE__NODE_GRANT_STMT:
+    case PG_QUERY__NODE__NODE_GRANT_ROLE_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT:
+    case PG_QUERY__NODE__NODE_TRANSACTION_STMT:
+        break;
+    case PG_QUERY__NODE__NODE_DROP_STMT:
+    case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
+    case PG_QUERY__NODE__NODE_RENAME_STMT:
+        ld_error(ld, pos,
+                 "%s cannot be part of a model: models declare the desired "
+                 "state (use -- autogen:renamed from=... for renames)",
+                 n->node_case == PG_QUERY__NODE__NODE_DROP_STMT ? "DROP"
+                 : n->node_case == PG_QUERY__NODE__NODE_TRUNCATE_STMT
+                     ? "TRUNCATE"
+                     : "ALTER ... RENAME");
+        break;
+    case PG_QUERY__NODE__NODE_VIEW_STMT:
+        unsupported(ld, pos, "CREATE VIEW");
+        break;
+    case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
+        unsupported(ld, pos,
+                    n->create_function_stmt->is_procedure ? "CREATE PROCEDURE"
+                                                          : "CREATE FUNCTION");
+        break;
+    case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
+        unsupported(ld, pos, "CREATE TRIGGER");
+        break;
+    case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT:
+        unsupported(ld, pos, "CREATE DOMAIN");
+        break;
+    case PG_QUERY__NODE__NODE_COMPOSITE_TYPE_STMT:
+        unsupported(ld, pos, "CREATE TYPE ... AS (composite)");
+        break;
+    case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+        unsupported(ld, pos, "CREATE TABLE AS / CREATE MATERIALIZED VIEW");
+        break;
+    case PG_QUERY__NODE__NODE_DO_STMT:
+        unsupported(ld, pos, "DO block");
+        break;
+    default: {
+        const char *w = stmt_word(n);
+        ld_error(ld, pos, "%s is not managed by autogen yet", w);
+        break;
+    }
+    }
+}
+
+/* Skip whitespace and comments so a caret lands on the statement's first
+ * keyword rather than on the comment above it. */
+static int
+skip_blanks(const char *s, int i)
+{
+    for (;;) {
+        while (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r')
+            i++;
+        if (s[i] == '-' && s[i + 1] == '-') {
+            while (s[i] && s[i] != '\n')
+                i++;
+        } else if (s[i] == '/' && s[i + 1] == '*') {
+            const char *end = strstr(s + i + 2, "*/");
+            if (!end)
+                return i;
+            i = (int)(end - s) + 2;
+        } else {
+            return i;
+        }
+    }
+}
+
+static void
+load_file(ag_loader *ld, ld_file *f)
+{
+    reset_search_path(ld);
+    int errpos;
+    ag_error err;
+    if (ag_ast_parse(&f->ast, f->src, &errpos, &err) == 0) {
+        f->parsed = true;
+        PgQuery__ParseResult *t = f->ast.tree;
+        for (size_t i = 0; i < t->n_stmts; i++) {
+            ld_pos pos = {f, t->stmts[i]->stmt_location};
+            pos.offset = skip_blanks(f->src, pos.offset);
+            if (t->stmts[i]->stmt)
+                dispatch(ld, pos, t->stmts[i]->stmt);
+        }
+        return;
+    }
+    /* Report every syntax error of the file: split with the scanner and
+     * parse statements one by one. */
+    PgQuerySplitResult sr = pg_query_split_with_scanner(f->src);
+    if (sr.error || sr.n_stmts == 0) {
+        ld_pos pos = {f, errpos >= 0 ? errpos : 0};
+        ld_error(ld, pos, "%s", err.msg);
+        pg_query_free_split_result(sr);
+        return;
+    }
+    for (int i = 0; i < sr.n_stmts; i++) {
+        int loc = sr.stmts[i]->stmt_location, len = sr.stmts[i]->stmt_len;
+        char *one = ag_xmalloc((size_t)len + 1);
+        memcpy(one, f->src + loc, (size_t)len);
+        one[len] = '\0';
+        ag_ast a;
+        int epos;
+        if (ag_ast_parse(&a, one, &epos, &err) != 0) {
+            ld_pos pos = {f, loc + (epos >= 0 ? epos : 0)};
+            ld_error(ld, pos, "%s", err.msg);
+        }
+        ag_ast_free(&a);
+        free(one);
+    }
+    pg_query_free_split_result(sr);
+}
+
+/* ---- public API ---- */
+
+ag_loader *
+ag_loader_new(ag_catalog *cat, ag_diag *diag)
+{
+    ag_loader *ld = ag_xcalloc(1, sizeof *ld);
+    ld->cat = cat;
+    ld->diag = diag;
+    /* The public schema exists in every database made from template1. */
+    ag_catalog_add(cat, AG_KIND_SCHEMA, "", "public", sizeof(ag_schema));
+    reset_search_path(ld);
+    return ld;
+}
+
+void
+ag_loader_add_sql(ag_loader *ld, const char *name, const char *sql)
+{
+    ld_file *f = ag_xcalloc(1, sizeof *f);
+    /* In the catalog arena: diagnostics and source locations point at it
+     * after the loader is gone. */
+    f->name = ag_arena_strdup(&ld->cat->arena, name);
+    f->src = ag_xstrdup(sql);
+    if (ld->nfiles == ld->capfiles) {
+        ld->capfiles = ld->capfiles ? ld->capfiles * 2 : 16;
+        ld->files = ag_xrealloc(ld->files, ld->capfiles * sizeof *ld->files);
+    }
+    ld->files[ld->nfiles++] = f;
+    load_file(ld, f);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+collect(const char *path, char ***list, size_t *n, size_t *cap, ag_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return ag_errorf(err, AG_EIO, "%s: %s", path, strerror(errno));
+    if (!S_ISDIR(st.st_mode)) {
+        if (*n == *cap) {
+            *cap = *cap ? *cap * 2 : 32;
+            *list = ag_xrealloc(*list, *cap * sizeof **list);
+        }
+        (*list)[(*n)++] = ag_xstrdup(path);
+        return 0;
+    }
+    DIR *d = opendir(path);
+    if (!d)
+        return ag_errorf(err, AG_EIO, "%s: %s", path, strerror(errno));
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        size_t len = strlen(path) + strlen(e->d_name) + 2;
+        char *child = ag_xmalloc(len);
+        snprintf(child, len, "%s/%s", path, e->d_name);
+        struct stat cst;
+        if (stat(child, &cst) == 0 &&
+            (S_ISDIR(cst.st_mode) ||
+             (strlen(e->d_name) > 4 &&
+              strcmp(e->d_name + strlen(e->d_name) - 4, ".sql") == 0)))
+            rc = collect(child, list, n, cap, err);
+        free(child);
+    }
+    closedir(d);
+    return rc;
+}
+
+int
+ag_loader_add_path(ag_loader *ld, const char *path, ag_error *err)
+{
+    char **list = NULL;
+    size_t n = 0, cap = 0;
+    int rc = collect(path, &list, &n, &cap, err);
+    if (n > 1)
+        qsort(list, n, sizeof *list, cmp_str);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char *src;
+        rc = ag_read_file(list[i], &src, NULL, err);
+        if (rc == 0) {
+            ag_loader_add_sql(ld, list[i], src);
+            free(src);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+    return rc;
+}
+
+int
+ag_loader_finish(ag_loader *ld, ag_error *err)
+{
+    ld_resolve(ld);
+    ag_catalog_seal(ld->cat);
+    if (ld->diag->nerrors)
+        return ag_errorf(err, AG_EPARSE, "%zu error%s in the model files",
+                         ld->diag->nerrors, ld->diag->nerrors == 1 ? "" : "s");
+    return 0;
+}
+
+void
+ag_loader_free(ag_loader *ld)
+{
+    if (!ld)
+        return;
+    for (size_t i = 0; i < ld->nfiles; i++) {
+        ag_ast_free(&ld->files[i]->ast);
+        /* Diagnostics keep pointers to file names: they are copied into
+         * the catalog arena before the file goes. */
+        free(ld->files[i]->src);
+        free(ld->files[i]);
+    }
+    free(ld->files);
+    free(ld->pend);
+    free(ld);
+}
+
+int
+ag_load_paths(ag_catalog *cat, const char *const *paths, size_t npaths,
+              ag_diag *diag, ag_error *err)
+{
+    ag_loader *ld = ag_loader_new(cat, diag);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < npaths; i++)
+        rc = ag_loader_add_path(ld, paths[i], err);
+    if (rc == 0)
+        rc = ag_loader_finish(ld, err);
+    ag_loader_free(ld);
+    return rc;
+}

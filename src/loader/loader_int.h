@@ -1,0 +1,121 @@
+/*
+ * loader_int.h - state shared by the loader's files (not a public API).
+ */
+#ifndef AUTOGEN_LOADER_INT_H
+#define AUTOGEN_LOADER_INT_H
+
+#include "autogen/ast.h"
+#include "autogen/canon.h"
+#include "autogen/loader.h"
+
+/* One model file, kept parsed until ag_loader_finish. */
+typedef struct ld_file {
+    char *name;
+    char *src;
+    ag_ast ast;
+    bool parsed;
+} ld_file;
+
+/* Where a statement or node came from, for diagnostics. */
+typedef struct ld_pos {
+    ld_file *file;
+    int offset; /* byte offset in file->src */
+} ld_pos;
+
+typedef struct ld_search_path {
+    const char **schemas; /* in the catalog arena */
+    size_t n;
+} ld_search_path;
+
+typedef enum ld_pending_kind {
+    PEND_ALTER_TABLE, /* ALTER TABLE: applied once every table is declared */
+    PEND_CONSTRAINT,
+    PEND_INDEX,
+    PEND_OWNED_BY, /* ALTER SEQUENCE ... OWNED BY */
+    PEND_COMMENT,
+} ld_pending_kind;
+
+/* Work that needs the whole model first, done in ag_loader_finish in the
+ * order it was recorded (which is the order PostgreSQL would name things). */
+typedef struct ld_pending {
+    ld_pending_kind kind;
+    ld_pos pos;
+    ld_search_path path;
+    ag_table *tbl;       /* constraint / index / default: the table */
+    const char *colname; /* column constraint / default: the column */
+    void *node;          /* AlterTableStmt / Constraint / IndexStmt /
+                            AlterSeqStmt / CommentStmt */
+    int seq;             /* statement number: PostgreSQL names things in
+                            statement order */
+    int order;           /* constraints: 0 check, 1 index-backed, 2 fk (the
+                            order CREATE TABLE adds them in) */
+    ag_object *obj;      /* OWNED BY inside CREATE SEQUENCE: the sequence */
+} ld_pending;
+
+struct ag_loader {
+    ag_catalog *cat;
+    ag_diag *diag;
+    ld_file **files;
+    size_t nfiles, capfiles;
+    ld_pending *pend;
+    size_t npend, cappend;
+    ld_search_path path; /* current SET search_path while loading a file */
+    int seq;             /* statements seen so far */
+};
+
+/* diagnostics */
+void ld_error(ag_loader *ld, ld_pos pos, const char *fmt, ...) AG_PRINTF(3, 4);
+void ld_warn(ag_loader *ld, ld_pos pos, const char *fmt, ...) AG_PRINTF(3, 4);
+ld_pos ld_at(ld_pos stmt, int location);
+
+void ld_defer(ag_loader *ld, ld_pending_kind kind, ld_pos pos, ag_table *tbl,
+              const char *colname, void *node, int order);
+
+/* names */
+const char *ld_creation_schema(ag_loader *ld, const ld_search_path *path,
+                               const char *schema);
+ag_table *ld_find_table(ag_loader *ld, const ld_search_path *path,
+                        const char *schema, const char *name,
+                        const char **schema_out);
+ag_table *ld_find_table_rv(ag_loader *ld, const ld_search_path *path,
+                           const PgQuery__RangeVar *rv);
+
+/* statement handlers (load_*.c) */
+void ld_create_table(ag_loader *ld, ld_pos pos, PgQuery__CreateStmt *s);
+void ld_apply_alter_table(ag_loader *ld, const ld_pending *p);
+void ld_alter_table(ag_loader *ld, ld_pos pos, PgQuery__AlterTableStmt *s);
+void ld_create_index(ag_loader *ld, ld_pos pos, PgQuery__IndexStmt *s);
+void ld_create_schema(ag_loader *ld, ld_pos pos, PgQuery__CreateSchemaStmt *s);
+void ld_create_extension(ag_loader *ld, ld_pos pos,
+                         PgQuery__CreateExtensionStmt *s);
+void ld_create_enum(ag_loader *ld, ld_pos pos, PgQuery__CreateEnumStmt *s);
+void ld_create_sequence(ag_loader *ld, ld_pos pos, PgQuery__CreateSeqStmt *s);
+void ld_alter_sequence(ag_loader *ld, ld_pos pos, PgQuery__AlterSeqStmt *s);
+void ld_comment(ag_loader *ld, ld_pos pos, PgQuery__CommentStmt *s);
+bool ld_set_search_path(ag_loader *ld, const char *value_list_sql);
+void ld_variable_set(ag_loader *ld, ld_pos pos, PgQuery__VariableSetStmt *s);
+
+/* shared by table and sequence code */
+ag_column *ld_add_column(ag_loader *ld, ld_pos pos, ag_table *tbl,
+                         PgQuery__ColumnDef *cd);
+int ld_seq_options(ag_loader *ld, ld_pos pos, ag_sequence *seq,
+                   PgQuery__Node **opts, size_t nopts, PgQuery__List **owned);
+void ld_seq_defaults(ag_sequence *seq, bool have_min, bool have_max,
+                     bool have_start);
+
+/* resolution after every file is in (resolve.c) */
+void ld_resolve(ag_loader *ld);
+
+/* PostgreSQL's implicit names (names.c) */
+const char *ld_make_object_name(ag_arena *a, const char *name1,
+                                const char *name2, const char *label);
+const char *ld_choose_relation_name(ag_catalog *cat, const char *schema,
+                                    const char *name1, const char *name2,
+                                    const char *label, bool isconstraint);
+const char *ld_choose_constraint_name(ag_catalog *cat, const char *schema,
+                                      const char *name1, const char *name2,
+                                      const char *label);
+const char *ld_name_addition(ag_arena *a, const char *const *names, size_t n);
+const char *ld_figure_colname(const ag_node *expr);
+
+#endif

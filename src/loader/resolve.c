@@ -1,0 +1,547 @@
+/*
+ * resolve.c - the loader's second half: everything that needs the whole
+ * model.  ALTER TABLEs are applied to their tables; constraints and
+ * indexes get their PostgreSQL-assigned names (in statement order, as the
+ * server would pick them) and canonical definitions; foreign keys find
+ * their target's primary key; OWNED BY and COMMENT ON find their objects.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader_int.h"
+
+/* ---- helpers ---- */
+
+static void
+set_loc(ag_object *o, ld_pos pos)
+{
+    int line, col;
+    ag_srcloc_from_offset(pos.file->src, (size_t)pos.offset, &line, &col);
+    o->loc = (ag_srcloc){pos.file->name, line, col};
+}
+
+static ag_node **
+string_list(ag_ast *ast, const char *s)
+{
+    ag_node **l = ag_arena_alloc(&ast->arena, sizeof *l);
+    l[0] = ag_ast_new_string(ast, s);
+    return l;
+}
+
+static size_t
+node_names(ag_node **items, size_t n, const char **out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = ag_ast_str(items[i]);
+        if (s)
+            out[k++] = s;
+    }
+    return k;
+}
+
+/* Distinct column names an expression references (CHECK naming rule). */
+typedef struct colset {
+    const char *names[2];
+    size_t n;
+    bool many;
+} colset;
+
+static void
+collect_columns(const ProtobufCMessage *m, colset *cs)
+{
+    if (!m || cs->many)
+        return;
+    if (m->descriptor == &pg_query__column_ref__descriptor) {
+        const PgQuery__ColumnRef *c = (const PgQuery__ColumnRef *)m;
+        const char *name =
+            c->n_fields ? ag_ast_str(c->fields[c->n_fields - 1]) : NULL;
+        if (!name)
+            return;
+        for (size_t i = 0; i < cs->n; i++)
+            if (strcmp(cs->names[i], name) == 0)
+                return;
+        if (cs->n == 1) {
+            cs->many = true;
+            return;
+        }
+        cs->names[cs->n++] = name;
+        return;
+    }
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+            continue;
+        const char *member = (const char *)m + f->offset;
+        if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF &&
+            *(const uint32_t *)((const char *)m + f->quantifier_offset) !=
+                f->id)
+            continue;
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t n = *(const size_t *)((const char *)m + f->quantifier_offset);
+            ProtobufCMessage *const *arr = *(ProtobufCMessage *const *const *)member;
+            for (size_t k = 0; k < n; k++)
+                collect_columns(arr[k], cs);
+        } else {
+            collect_columns(*(ProtobufCMessage *const *)member, cs);
+        }
+    }
+}
+
+/* Column names an index (or EXCLUDE) names itself after. */
+static const char *
+index_addition(ag_arena *a, ag_node **elems, size_t n, ag_node **incl,
+               size_t nincl)
+{
+    const char **names = ag_arena_alloc(a, (n + nincl + 1) * sizeof *names);
+    size_t k = 0;
+    for (size_t i = 0; i < n + nincl; i++) {
+        ag_node *e = i < n ? elems[i] : incl[i - n];
+        if (e->node_case == PG_QUERY__NODE__NODE_LIST && e->list->n_items)
+            e = e->list->items[0]; /* EXCLUDE: (elem, operator) */
+        const char *name = NULL;
+        if (e->node_case == PG_QUERY__NODE__NODE_INDEX_ELEM) {
+            PgQuery__IndexElem *ie = e->index_elem;
+            name = *ie->name ? ie->name : ld_figure_colname(ie->expr);
+        } else {
+            name = ag_ast_str(e);
+        }
+        names[k++] = name ? name : "expr";
+    }
+    return ld_name_addition(a, names, k);
+}
+
+static ag_constraint *
+find_primary_key(ag_catalog *cat, const ag_table *tbl)
+{
+    for (size_t i = 0; i < cat->nobjs; i++) {
+        ag_object *o = cat->objs[i];
+        if (!o || o->kind != AG_KIND_CONSTRAINT)
+            continue;
+        ag_constraint *c = (ag_constraint *)o;
+        if (c->type == AG_CON_PRIMARY &&
+            strcmp(c->table, tbl->obj.name.name) == 0 &&
+            strcmp(o->name.schema, tbl->obj.name.schema) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+/* ---- constraints ---- */
+
+static void
+resolve_constraint(ag_loader *ld, const ld_pending *p)
+{
+    PgQuery__Constraint *c = p->node;
+    ag_table *tbl = p->tbl;
+    ag_ast *ast = &p->pos.file->ast;
+    const char *schema = tbl->obj.name.schema, *tname = tbl->obj.name.name;
+
+    /* A column constraint names its column implicitly. */
+    if (p->colname) {
+        if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN &&
+            !c->n_fk_attrs) {
+            c->fk_attrs = string_list(ast, p->colname);
+            c->n_fk_attrs = 1;
+        } else if ((c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY ||
+                    c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) &&
+                   !c->n_keys) {
+            c->keys = string_list(ast, p->colname);
+            c->n_keys = 1;
+        }
+    }
+    if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
+        const char *rschema;
+        ag_table *ref = ld_find_table(ld, &p->path, c->pktable->schemaname,
+                                      c->pktable->relname, &rschema);
+        if (!ref) {
+            ld_error(ld, p->pos,
+                     "foreign key references table %s.%s, which the models "
+                     "do not declare",
+                     rschema, c->pktable->relname);
+            return;
+        }
+        c->pktable->schemaname = (char *)ref->obj.name.schema;
+        if (!c->n_pk_attrs) {
+            ag_constraint *pk = find_primary_key(ld->cat, ref);
+            if (!pk) {
+                ld_error(ld, p->pos,
+                         "there is no primary key for referenced table %s.%s",
+                         ref->obj.name.schema, ref->obj.name.name);
+                return;
+            }
+            c->n_pk_attrs = pk->ncols;
+            c->pk_attrs = ag_arena_alloc(&ast->arena,
+                                         pk->ncols * sizeof(ag_node *));
+            for (size_t i = 0; i < pk->ncols; i++)
+                c->pk_attrs[i] = ag_ast_new_string(ast, pk->cols[i]);
+        }
+    }
+
+    /* Every key column must exist; a PRIMARY KEY makes them NOT NULL. */
+    ag_node **keys = c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN
+                         ? c->fk_attrs
+                         : c->keys;
+    size_t nkeys = c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN
+                       ? c->n_fk_attrs
+                       : c->n_keys;
+    for (size_t i = 0; i < nkeys; i++) {
+        const char *k = ag_ast_str(keys[i]);
+        ag_column *col = k ? ag_table_column(tbl, k) : NULL;
+        if (!col) {
+            ld_error(ld, p->pos, "column %s named in a constraint does not "
+                                 "exist in table %s.%s",
+                     k ? k : "?", schema, tname);
+            return;
+        }
+        if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY)
+            col->notnull = true;
+    }
+
+    const char *name = *c->conname ? c->conname : NULL;
+    bool implicit = name == NULL;
+    if (implicit) {
+        const char **cols =
+            ag_arena_alloc(&ld->cat->arena, (nkeys + 1) * sizeof *cols);
+        size_t ncols = node_names(keys, nkeys, cols);
+        switch (c->contype) {
+        case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
+            name = ld_choose_relation_name(ld->cat, schema, tname, NULL,
+                                           "pkey", true);
+            break;
+        case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: {
+            ag_node **all = ag_arena_alloc(
+                &ast->arena, (c->n_keys + c->n_including + 1) * sizeof *all);
+            memcpy(all, c->keys, c->n_keys * sizeof *all);
+            memcpy(all + c->n_keys, c->including,
+                   c->n_including * sizeof *all);
+            name = ld_choose_relation_name(
+                ld->cat, schema, tname,
+                index_addition(&ld->cat->arena, all,
+                               c->n_keys + c->n_including, NULL, 0),
+                "key", true);
+            break;
+        }
+        case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION:
+            name = ld_choose_relation_name(
+                ld->cat, schema, tname,
+                index_addition(&ld->cat->arena, c->exclusions, c->n_exclusions,
+                               c->including, c->n_including),
+                "excl", true);
+            break;
+        case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK: {
+            colset cs = {{NULL}, 0, false};
+            collect_columns((ProtobufCMessage *)c->raw_expr, &cs);
+            name = ld_choose_constraint_name(
+                ld->cat, schema, tname, cs.n == 1 && !cs.many ? cs.names[0]
+                                                              : NULL,
+                "check");
+            break;
+        }
+        case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
+            name = ld_choose_constraint_name(
+                ld->cat, schema, tname,
+                ld_name_addition(&ld->cat->arena, cols, ncols), "fkey");
+            break;
+        default:
+            ld_error(ld, p->pos, "unsupported constraint");
+            return;
+        }
+    }
+    ag_constraint *con =
+        ag_catalog_add_constraint(ld->cat, schema, tname, name);
+    if (!con) {
+        ld_error(ld, p->pos, "constraint %s on table %s.%s is declared twice",
+                 name, schema, tname);
+        return;
+    }
+    set_loc(&con->obj, p->pos);
+    con->implicit_name = implicit;
+    ag_error err;
+    if (ag_canon_constraint_node(ld->cat, ast, c, con, schema, &err) != 0)
+        ld_error(ld, p->pos, "%s", err.msg);
+}
+
+/* ---- indexes ---- */
+
+static void
+resolve_index(ag_loader *ld, const ld_pending *p)
+{
+    PgQuery__IndexStmt *s = p->node;
+    const char *schema;
+    ag_table *tbl = ld_find_table(ld, &p->path, s->relation->schemaname,
+                                  s->relation->relname, &schema);
+    if (!tbl) {
+        ld_error(ld, p->pos, "index on table %s.%s, which the models do not "
+                             "declare",
+                 schema, s->relation->relname);
+        return;
+    }
+    schema = tbl->obj.name.schema;
+    for (size_t i = 0; i < s->n_index_params; i++) {
+        PgQuery__IndexElem *ie = s->index_params[i]->index_elem;
+        if (*ie->name && !ag_table_column(tbl, ie->name)) {
+            ld_error(ld, p->pos, "column %s does not exist in table %s.%s",
+                     ie->name, schema, tbl->obj.name.name);
+            return;
+        }
+    }
+    s->relation->schemaname = (char *)schema;
+    bool implicit = !*s->idxname;
+    if (implicit)
+        s->idxname = (char *)ld_choose_relation_name(
+            ld->cat, schema, tbl->obj.name.name,
+            index_addition(&ld->cat->arena, s->index_params, s->n_index_params,
+                           s->index_including_params,
+                           s->n_index_including_params),
+            "idx", false);
+    ag_index *idx = ag_catalog_add(ld->cat, AG_KIND_INDEX, schema, s->idxname,
+                                   sizeof *idx);
+    if (!idx) {
+        if (!s->if_not_exists)
+            ld_error(ld, p->pos, "index %s.%s is declared twice", schema,
+                     s->idxname);
+        return;
+    }
+    set_loc(&idx->obj, p->pos);
+    idx->table = tbl->obj.name.name;
+    idx->implicit_name = implicit;
+    ag_error err;
+    if (ag_canon_index_node(ld->cat, &p->pos.file->ast, s, idx, schema, &err))
+        ld_error(ld, p->pos, "%s", err.msg);
+}
+
+/* ---- OWNED BY ---- */
+
+static void
+resolve_owned_by(ag_loader *ld, const ld_pending *p)
+{
+    ag_sequence *seq;
+    PgQuery__List *owned;
+    if (p->obj) { /* CREATE SEQUENCE ... OWNED BY */
+        seq = (ag_sequence *)p->obj;
+        owned = p->node;
+    } else { /* ALTER SEQUENCE */
+        PgQuery__AlterSeqStmt *s = p->node;
+        const char *schema =
+            ld_creation_schema(ld, &p->path, s->sequence->schemaname);
+        seq = NULL;
+        for (size_t i = 0; !seq && !*s->sequence->schemaname && i < p->path.n;
+             i++)
+            seq = ag_catalog_sequence(ld->cat, p->path.schemas[i],
+                                      s->sequence->relname);
+        if (!seq && schema)
+            seq = ag_catalog_sequence(ld->cat, schema, s->sequence->relname);
+        if (!seq) {
+            ld_error(ld, p->pos, "ALTER SEQUENCE on %s, which the models do "
+                                 "not declare",
+                     s->sequence->relname);
+            return;
+        }
+        owned = NULL;
+        /* Other options refine the declaration too. */
+        bool have = false;
+        for (size_t i = 0; i < s->n_options; i++)
+            if (strcmp(s->options[i]->def_elem->defname, "owned_by") == 0)
+                owned = s->options[i]->def_elem->arg->list;
+            else
+                have = true;
+        if (have)
+            ld_seq_options(ld, p->pos, seq, s->options, s->n_options, NULL);
+        if (!owned)
+            return;
+    }
+    const char *tschema = NULL, *tname, *col;
+    if (owned->n_items == 1) {
+        const char *v = ag_ast_str(owned->items[0]);
+        if (v && strcmp(v, "none") == 0) {
+            seq->owned_by.name = NULL;
+            return;
+        }
+    }
+    if (owned->n_items < 2) {
+        ld_error(ld, p->pos, "OWNED BY needs table.column");
+        return;
+    }
+    col = ag_ast_str(owned->items[owned->n_items - 1]);
+    tname = ag_ast_str(owned->items[owned->n_items - 2]);
+    if (owned->n_items >= 3)
+        tschema = ag_ast_str(owned->items[owned->n_items - 3]);
+    const char *schema;
+    ag_table *tbl = ld_find_table(ld, &p->path, tschema, tname, &schema);
+    if (!tbl || !ag_table_column(tbl, col)) {
+        ld_error(ld, p->pos, "OWNED BY %s.%s.%s: no such column in the models",
+                 schema, tname, col);
+        return;
+    }
+    seq->owned_by = tbl->obj.name;
+    seq->owned_col = ag_table_column(tbl, col)->name;
+}
+
+/* ---- comments ---- */
+
+static const char *
+comment_text(ag_loader *ld, const PgQuery__CommentStmt *s)
+{
+    return s->comment && *s->comment
+               ? ag_arena_strdup(&ld->cat->arena, s->comment)
+               : NULL;
+}
+
+static void
+resolve_comment(ag_loader *ld, const ld_pending *p)
+{
+    PgQuery__CommentStmt *s = p->node;
+    ag_node *obj = s->object;
+    ag_node **items = NULL;
+    size_t n = 0;
+    if (obj && obj->node_case == PG_QUERY__NODE__NODE_LIST) {
+        items = obj->list->items;
+        n = obj->list->n_items;
+    }
+    const char *schema = NULL, *name = NULL;
+    ag_object *target = NULL;
+    switch (s->objtype) {
+    case PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION:
+        return; /* an extension's comment comes with the extension */
+    case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA:
+        ld_warn(ld, p->pos, "comments on schemas are not managed yet; "
+                            "ignored");
+        return;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE: {
+        ag_kind kind = s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE
+                           ? AG_KIND_TABLE
+                       : s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX
+                           ? AG_KIND_INDEX
+                           : AG_KIND_SEQUENCE;
+        if (ag_ast_qname(items, n, &schema, &name) < 0)
+            break;
+        if (schema)
+            target = ag_catalog_find(ld->cat, kind, schema, name);
+        for (size_t i = 0; !schema && !target && i < p->path.n; i++)
+            target = ag_catalog_find(ld->cat, kind, p->path.schemas[i], name);
+        break;
+    }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE: {
+        if (obj && obj->node_case == PG_QUERY__NODE__NODE_TYPE_NAME &&
+            ag_ast_qname(obj->type_name->names, obj->type_name->n_names,
+                         &schema, &name) == 0) {
+            if (schema)
+                target = ag_catalog_find(ld->cat, AG_KIND_ENUM, schema, name);
+            for (size_t i = 0; !schema && !target && i < p->path.n; i++)
+                target = ag_catalog_find(ld->cat, AG_KIND_ENUM,
+                                         p->path.schemas[i], name);
+        }
+        break;
+    }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT: {
+        if (n < 2)
+            break;
+        const char *last = ag_ast_str(items[n - 1]);
+        name = ag_ast_str(items[n - 2]);
+        schema = n >= 3 ? ag_ast_str(items[n - 3]) : NULL;
+        const char *found;
+        ag_table *tbl = ld_find_table(ld, &p->path, schema, name, &found);
+        if (!tbl)
+            break;
+        if (s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN) {
+            ag_column *col = ag_table_column(tbl, last);
+            if (col) {
+                col->comment = comment_text(ld, s);
+                return;
+            }
+        } else {
+            target = &ag_catalog_find_constraint(ld->cat, found, name, last)
+                          ->obj;
+            if (!ag_catalog_find_constraint(ld->cat, found, name, last))
+                target = NULL;
+        }
+        break;
+    }
+    default:
+        ld_error(ld, p->pos, "COMMENT ON this kind of object is not managed "
+                             "by autogen yet");
+        return;
+    }
+    if (!target) {
+        ld_error(ld, p->pos, "COMMENT ON an object the models do not declare");
+        return;
+    }
+    target->comment = comment_text(ld, s);
+}
+
+/* ---- driver ---- */
+
+static int
+cmp_pending(const void *pa, const void *pb)
+{
+    const ld_pending *a = *(ld_pending *const *)pa;
+    const ld_pending *b = *(ld_pending *const *)pb;
+    if (a->seq != b->seq)
+        return a->seq < b->seq ? -1 : 1;
+    if (a->order != b->order)
+        return a->order < b->order ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+static bool
+is_fk(const ld_pending *p)
+{
+    return p->kind == PEND_CONSTRAINT &&
+           ((PgQuery__Constraint *)p->node)->contype ==
+               PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN;
+}
+
+void
+ld_resolve(ag_loader *ld)
+{
+    /* ALTER TABLE first: it may add columns, defaults and constraints
+     * (appended to the pending list as it goes). */
+    for (size_t i = 0; i < ld->npend; i++)
+        if (ld->pend[i].kind == PEND_ALTER_TABLE)
+            ld_apply_alter_table(ld, &ld->pend[i]);
+
+    ld_pending **order = ag_xmalloc((ld->npend + 1) * sizeof *order);
+    size_t n = 0;
+    for (size_t i = 0; i < ld->npend; i++)
+        if (ld->pend[i].kind != PEND_ALTER_TABLE)
+            order[n++] = &ld->pend[i];
+    qsort(order, n, sizeof *order, cmp_pending);
+
+    /* Keys and indexes before foreign keys (which need the referenced
+     * primary key), comments last (everything is named by then). */
+    for (size_t i = 0; i < n; i++) {
+        const ld_pending *p = order[i];
+        if (p->kind == PEND_CONSTRAINT && !is_fk(p))
+            resolve_constraint(ld, p);
+        else if (p->kind == PEND_INDEX)
+            resolve_index(ld, p);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (is_fk(order[i]))
+            resolve_constraint(ld, order[i]);
+        else if (order[i]->kind == PEND_OWNED_BY)
+            resolve_owned_by(ld, order[i]);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (order[i]->kind == PEND_COMMENT)
+            resolve_comment(ld, order[i]);
+    free(order);
+
+    /* Every object's schema must be declared (or be public). */
+    for (size_t i = 0; i < ld->cat->nobjs; i++) {
+        ag_object *o = ld->cat->objs[i];
+        if (!o || !*o->name.schema ||
+            ag_catalog_find(ld->cat, AG_KIND_SCHEMA, "", o->name.schema))
+            continue;
+        ag_diag_add(ld->diag, AG_SEV_ERROR, o->loc.file, NULL, 0,
+                    "%s %s.%s: schema %s is not declared (add CREATE SCHEMA "
+                    "%s)",
+                    ag_kind_name(o->kind), o->name.schema, o->name.name,
+                    o->name.schema, o->name.schema);
+    }
+}

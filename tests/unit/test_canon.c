@@ -1,0 +1,205 @@
+/* Unit tests for canonical forms: type names, expressions, constraint
+ * bodies and index definitions, model spelling vs server spelling. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "autogen/ast.h"
+#include "autogen/canon.h"
+
+static ag_catalog cat;
+
+static void
+setup(void)
+{
+    ag_catalog_init(&cat, "test");
+}
+
+static void
+teardown(void)
+{
+    ag_catalog_destroy(&cat);
+}
+
+static const char *
+expr(const char *sql)
+{
+    const ag_expr *e;
+    ag_error err;
+    int rc = ag_canon_expr_text(&cat, sql, "public", &e, &err);
+    cr_assert_eq(rc, 0, "%s: %s", sql, err.msg);
+    return e->canon;
+}
+
+#define SAME_EXPR(model, server)                                         \
+    cr_assert_str_eq(expr(model), expr(server), "%s ~ %s", model, server)
+
+TestSuite(canon, .init = setup, .fini = teardown);
+
+Test(canon, defaults_match_server_spelling)
+{
+    SAME_EXPR("'x'", "'x'::text");
+    SAME_EXPR("'x'", "'x'::character varying");
+    SAME_EXPR("0", "(0)::numeric");
+    SAME_EXPR("-1", "'-1'::integer");
+    SAME_EXPR("now()", "now()");
+    SAME_EXPR("CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP");
+    SAME_EXPR("now() + interval '1 day'", "(now() + '1 day'::interval)");
+    SAME_EXPR("'{}'", "'{}'::text[]");
+    SAME_EXPR("nextval('t_id_seq')", "nextval('public.t_id_seq'::regclass)");
+    SAME_EXPR("pg_catalog.lower('X')", "lower('X'::text)");
+    SAME_EXPR("gen_random_uuid()", "gen_random_uuid()");
+    SAME_EXPR("true", "true");
+}
+
+Test(canon, checks_match_server_spelling)
+{
+    SAME_EXPR("price > 0", "(price > (0)::numeric)");
+    SAME_EXPR("status IN ('a', 'b')",
+              "((status)::text = ANY ((ARRAY['a'::character varying, "
+              "'b'::character varying])::text[]))");
+    SAME_EXPR("status NOT IN ('a', 'b')",
+              "(status <> ALL (ARRAY['a'::text, 'b'::text]))");
+    SAME_EXPR("n BETWEEN 1 AND 10", "((n >= 1) AND (n <= 10))");
+    SAME_EXPR("name LIKE 'a%'", "((name)::text ~~ 'a%'::text)");
+    SAME_EXPR("a > 0 AND b > 0 AND c > 0",
+              "((a > 0) AND (b > 0) AND (c > 0))");
+    SAME_EXPR("char_length(code) = 3", "(char_length((code)::text) = 3)");
+    SAME_EXPR("x IS NOT NULL", "(x IS NOT NULL)");
+}
+
+Test(canon, different_definitions_stay_different)
+{
+    cr_assert_str_neq(expr("price > 0"), expr("price >= 0"));
+    cr_assert_str_neq(expr("'a'"), expr("'b'"));
+    cr_assert_str_neq(expr("now()"), expr("CURRENT_TIMESTAMP"));
+    cr_assert_str_neq(expr("n BETWEEN 1 AND 10"), expr("n BETWEEN 1 AND 11"));
+    cr_assert_str_neq(expr("x::integer"), expr("x::bigint"));
+}
+
+static const char *
+constraint(const char *body)
+{
+    static int counter;
+    char name[32];
+    snprintf(name, sizeof name, "c%d", ++counter);
+    ag_constraint *con = ag_catalog_add_constraint(&cat, "public", "t", name);
+    cr_assert_not_null(con);
+    ag_error err;
+    int rc = ag_canon_constraint_text(&cat, con, body, &err);
+    cr_assert_eq(rc, 0, "%s: %s", body, err.msg);
+    return con->def.canon;
+}
+
+Test(canon, constraint_bodies)
+{
+    cr_assert_str_eq(constraint("CHECK (price > 0)"),
+                     constraint("CHECK ((price > (0)::numeric))"));
+    cr_assert_str_eq(
+        constraint("FOREIGN KEY (a) REFERENCES public.t(id)"),
+        constraint("FOREIGN KEY (a) REFERENCES public.t(id) MATCH SIMPLE ON "
+                   "UPDATE NO ACTION ON DELETE NO ACTION"));
+    cr_assert_str_neq(
+        constraint("FOREIGN KEY (a) REFERENCES public.t(id) ON DELETE CASCADE"),
+        constraint("FOREIGN KEY (a) REFERENCES public.t(id)"));
+    const char *nnd = constraint("UNIQUE NULLS NOT DISTINCT (a, b)");
+    cr_assert(strstr(nnd, "NULLS NOT DISTINCT"), "%s", nnd);
+    cr_assert_str_neq(nnd, constraint("UNIQUE (a, b)"));
+    cr_assert_str_neq(constraint("CHECK (a > 0) NOT VALID"),
+                      constraint("CHECK (a > 0)"));
+}
+
+static ag_index *
+index_def(const char *name, const char *stmt)
+{
+    ag_index *idx = ag_catalog_add(&cat, AG_KIND_INDEX, "public", name,
+                                   sizeof *idx);
+    idx->table = "t";
+    ag_error err;
+    int rc = ag_canon_index_text(&cat, idx, stmt, &err);
+    cr_assert_eq(rc, 0, "%s: %s", stmt, err.msg);
+    return idx;
+}
+
+Test(canon, index_definitions)
+{
+    ag_index *a = index_def("i1", "CREATE INDEX i1 ON public.t (lower(email) "
+                                  "ASC NULLS LAST, b DESC)");
+    ag_index *b = index_def(
+        "i2", "CREATE INDEX i2 ON public.t USING btree (lower((email)::text), "
+              "b DESC)");
+    cr_assert_str_eq(a->def.canon, b->def.canon);
+    cr_assert_eq(a->ncols, 1);
+    cr_assert_str_eq(a->cols[0], "b");
+    ag_index *c = index_def("i3", "CREATE INDEX i3 ON public.t (b DESC NULLS "
+                                  "LAST, lower(email))");
+    cr_assert_str_neq(a->def.canon, c->def.canon);
+    ag_index *p1 = index_def("p1", "CREATE INDEX p1 ON public.t (a) WHERE a "
+                                   "IN (1, 2)");
+    ag_index *p2 = index_def("p2", "CREATE INDEX p2 ON public.t USING btree "
+                                   "(a) WHERE (a = ANY (ARRAY[1, 2]))");
+    cr_assert_str_eq(p1->def.canon, p2->def.canon);
+    cr_assert(strstr(p1->def.sql, "p1"), "sql keeps the name: %s",
+              p1->def.sql);
+}
+
+static const char *
+type_of(const char *typ)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT NULL::%s", typ);
+    ag_ast ast;
+    ag_error err;
+    cr_assert_eq(ag_ast_parse(&ast, sql, NULL, &err), 0, "%s", err.msg);
+    PgQuery__TypeCast *tc = ast.tree->stmts[0]
+                                ->stmt->select_stmt->target_list[0]
+                                ->res_target->val->type_cast;
+    const char *out;
+    int serial;
+    cr_assert_eq(ag_ast_type_canon(&cat.arena, tc->type_name, "public", &out,
+                                   &serial, &err),
+                 0, "%s", err.msg);
+    ag_ast_free(&ast);
+    return out;
+}
+
+Test(canon, type_names_as_format_type_prints_them)
+{
+    static const char *const pairs[][2] = {
+        {"int", "integer"},
+        {"int4", "integer"},
+        {"int8", "bigint"},
+        {"smallint", "smallint"},
+        {"bool", "boolean"},
+        {"float", "double precision"},
+        {"float(10)", "real"},
+        {"float8", "double precision"},
+        {"decimal(10,2)", "numeric(10,2)"},
+        {"numeric(5)", "numeric(5,0)"},
+        {"numeric", "numeric"},
+        {"varchar(20)", "character varying(20)"},
+        {"character varying", "character varying"},
+        {"char", "character(1)"},
+        {"char(3)", "character(3)"},
+        {"\"char\"", "\"char\""},
+        {"timestamptz", "timestamp with time zone"},
+        {"timestamp(3) with time zone", "timestamp(3) with time zone"},
+        {"timestamp", "timestamp without time zone"},
+        {"time(2)", "time(2) without time zone"},
+        {"timetz", "time with time zone"},
+        {"interval", "interval"},
+        {"interval day to second(3)", "interval day to second(3)"},
+        {"interval(2)", "interval(2)"},
+        {"bit", "bit(1)"},
+        {"varbit(5)", "bit varying(5)"},
+        {"int[][]", "integer[]"},
+        {"text[]", "text[]"},
+        {"jsonb", "jsonb"},
+        {"mood", "public.mood"},
+        {"app.\"Mood\"", "app.\"Mood\""},
+        {"citext", "public.citext"},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        cr_expect_str_eq(type_of(pairs[i][0]), pairs[i][1], "%s",
+                         pairs[i][0]);
+}

@@ -372,8 +372,24 @@ load_file(ag_loader *ld, ld_file *f)
         pg_query_free_split_result(sr);
         return;
     }
-    for (int i = 0; i < sr.n_stmts; i++) {
-        int loc = sr.stmts[i]->stmt_location, len = sr.stmts[i]->stmt_len;
+    /* The splitter drops an unterminated tail (an unclosed parenthesis
+     * swallows the semicolon), so parse whatever follows the last piece
+     * as one more statement. */
+    int end = 0;
+    for (int i = 0; i <= sr.n_stmts; i++) {
+        int loc, len;
+        if (i < sr.n_stmts) {
+            loc = sr.stmts[i]->stmt_location;
+            len = sr.stmts[i]->stmt_len;
+            end = loc + len;
+        } else {
+            loc = skip_blanks(f->src, end);
+            while (f->src[loc] == ';')
+                loc = skip_blanks(f->src, loc + 1);
+            len = (int)strlen(f->src + loc);
+            if (len == 0)
+                break;
+        }
         char *one = ag_xmalloc((size_t)len + 1);
         memcpy(one, f->src + loc, (size_t)len);
         one[len] = '\0';

@@ -1,0 +1,188 @@
+/* Unit tests for the loader: model SQL in, catalog out, diagnostics. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "autogen/loader.h"
+
+static ag_catalog cat;
+static ag_diag diag;
+
+static int
+load(const char *sql)
+{
+    ag_catalog_init(&cat, "models");
+    ag_diag_init(&diag);
+    ag_loader *ld = ag_loader_new(&cat, &diag);
+    ag_loader_add_sql(ld, "m.sql", sql);
+    ag_error err;
+    int rc = ag_loader_finish(ld, &err);
+    ag_loader_free(ld);
+    return rc;
+}
+
+static void
+done(void)
+{
+    ag_diag_free(&diag);
+    ag_catalog_destroy(&cat);
+}
+
+static const char *
+rendered(void)
+{
+    static char out[4096];
+    ag_buf b;
+    ag_buf_init(&b);
+    ag_diag_render(&diag, &b);
+    snprintf(out, sizeof out, "%s", b.data);
+    ag_buf_free(&b);
+    return out;
+}
+
+TestSuite(loader, .fini = done);
+
+Test(loader, implicit_names_follow_postgresql)
+{
+    cr_assert_eq(load("CREATE TABLE t (id int PRIMARY KEY, a int UNIQUE, "
+                      "b int, c int CHECK (c > 0), CHECK (a < b), "
+                      "UNIQUE (a, b), r int REFERENCES t);\n"
+                      "CREATE INDEX ON t (lower(a::text));\n"
+                      "CREATE INDEX ON t (a, b);\n"
+                      "CREATE INDEX ON t (a, b);\n"),
+                 0, "%s", rendered());
+    const char *cons[] = {"t_pkey", "t_a_key", "t_c_check", "t_check",
+                          "t_a_b_key", "t_r_fkey"};
+    for (size_t i = 0; i < sizeof cons / sizeof cons[0]; i++)
+        cr_expect_not_null(ag_catalog_find_constraint(&cat, "public", "t",
+                                                      cons[i]),
+                           "%s", cons[i]);
+    const char *idx[] = {"t_lower_idx", "t_a_b_idx", "t_a_b_idx1"};
+    for (size_t i = 0; i < sizeof idx / sizeof idx[0]; i++)
+        cr_expect_not_null(ag_catalog_find(&cat, AG_KIND_INDEX, "public",
+                                           idx[i]),
+                           "%s", idx[i]);
+    ag_constraint *fk = ag_catalog_find_constraint(&cat, "public", "t",
+                                                   "t_r_fkey");
+    cr_assert_eq(fk->nref_cols, 1);
+    cr_assert_str_eq(fk->ref_cols[0], "id");
+}
+
+Test(loader, long_names_are_truncated_to_63_bytes)
+{
+    char sql[512];
+    const char *tname = "a_table_name_that_is_quite_long_indeed_more_than_"
+                        "fifty_chars";
+    snprintf(sql, sizeof sql,
+             "CREATE TABLE %s (some_long_column_name int UNIQUE);", tname);
+    cr_assert_eq(load(sql), 0, "%s", rendered());
+    /* makeObjectName shortens the longer part first: 63 bytes in all. */
+    ag_object *const *list;
+    size_t n = ag_catalog_list(&cat, AG_KIND_CONSTRAINT, &list);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(strlen(list[0]->name.name), 63, "%s", list[0]->name.name);
+    cr_assert_str_eq(list[0]->name.name,
+                     "a_table_name_that_is_quite_long_indee_some_long_column_"
+                     "name_key");
+}
+
+Test(loader, serial_expands_to_sequence_default_and_not_null)
+{
+    cr_assert_eq(load("CREATE TABLE \"User\" (id serial, n bigserial);"), 0,
+                 "%s", rendered());
+    ag_table *t = ag_catalog_table(&cat, "public", "User");
+    cr_assert_not_null(t);
+    cr_assert_str_eq(t->cols[0].type, "integer");
+    cr_assert(t->cols[0].notnull);
+    cr_assert_str_eq(t->cols[0].default_expr->sql,
+                     "nextval('public.\"User_id_seq\"'::regclass)");
+    ag_sequence *s = ag_catalog_sequence(&cat, "public", "User_n_seq");
+    cr_assert_not_null(s);
+    cr_assert_str_eq(s->type, "bigint");
+    cr_assert_str_eq(s->owned_col, "n");
+}
+
+Test(loader, pg_dump_style_alters_refine_tables)
+{
+    cr_assert_eq(
+        load("SET search_path = '';\n"
+             "CREATE TABLE public.t (id integer NOT NULL, v text);\n"
+             "CREATE SEQUENCE public.t_id_seq AS integer START WITH 1 "
+             "INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1;\n"
+             "ALTER SEQUENCE public.t_id_seq OWNED BY public.t.id;\n"
+             "ALTER TABLE ONLY public.t ALTER COLUMN id SET DEFAULT "
+             "nextval('public.t_id_seq'::regclass);\n"
+             "ALTER TABLE ONLY public.t ADD CONSTRAINT t_pkey PRIMARY KEY "
+             "(id);\n"
+             "ALTER TABLE public.t OWNER TO postgres;\n"
+             "COMMENT ON COLUMN public.t.v IS 'value';\n"),
+        0, "%s", rendered());
+    ag_table *t = ag_catalog_table(&cat, "public", "t");
+    cr_assert_not_null(t->cols[0].default_expr);
+    cr_assert_str_eq(t->cols[1].comment, "value");
+    ag_sequence *s = ag_catalog_sequence(&cat, "public", "t_id_seq");
+    cr_assert_str_eq(s->type, "integer");
+    cr_assert_eq(s->max, 2147483647);
+    cr_assert_str_eq(s->owned_by.name, "t");
+    cr_assert_not_null(ag_catalog_find_constraint(&cat, "public", "t",
+                                                  "t_pkey"));
+}
+
+Test(loader, statement_order_across_the_model_does_not_matter)
+{
+    cr_assert_eq(load("ALTER TABLE ONLY b ADD CONSTRAINT b_a FOREIGN KEY (a) "
+                      "REFERENCES a(id);\n"
+                      "CREATE INDEX b_a_idx ON b (a);\n"
+                      "CREATE TABLE b (a int);\n"
+                      "CREATE TABLE a (id int PRIMARY KEY);\n"),
+                 0, "%s", rendered());
+    cr_assert_not_null(ag_catalog_find_constraint(&cat, "public", "b", "b_a"));
+}
+
+Test(loader, errors_name_file_line_column_all_at_once)
+{
+    cr_assert_neq(load("CREATE TABLE a (x int);\n"
+                       "CREATE TABEL b (y int);\n"
+                       "CREATE TABLE c (z int;\n"),
+                  0);
+    const char *out = rendered();
+    cr_assert(strstr(out, "m.sql:2:8: error: syntax error at or near "
+                          "\"TABEL\""),
+              "%s", out);
+    cr_assert(strstr(out, "m.sql:3:"), "second error reported too: %s", out);
+    cr_assert(strstr(out, "  CREATE TABEL b (y int);\n         ^"), "%s", out);
+}
+
+Test(loader, drops_and_unmanaged_kinds_are_errors_data_is_a_warning)
+{
+    cr_assert_neq(load("CREATE TABLE t (x int);\n"
+                       "INSERT INTO t VALUES (1);\n"
+                       "DROP TABLE t;\n"
+                       "CREATE VIEW v AS SELECT 1;\n"),
+                  0);
+    const char *out = rendered();
+    cr_assert(strstr(out, "m.sql:2:1: warning: data statement (INSERT) "
+                          "skipped"),
+              "%s", out);
+    cr_assert(strstr(out, "m.sql:3:1: error: DROP cannot be part of a model"),
+              "%s", out);
+    cr_assert(strstr(out, "m.sql:4:1: error: CREATE VIEW is not managed"),
+              "%s", out);
+    cr_assert_eq(diag.nerrors, 2);
+}
+
+Test(loader, search_path_and_undeclared_schema)
+{
+    cr_assert_eq(load("CREATE SCHEMA app;\nSET search_path = app, public;\n"
+                      "CREATE TYPE mood AS ENUM ('a', 'b');\n"
+                      "CREATE TABLE t (m mood DEFAULT 'a');\n"),
+                 0, "%s", rendered());
+    ag_table *t = ag_catalog_table(&cat, "app", "t");
+    cr_assert_not_null(t);
+    cr_assert_str_eq(t->cols[0].type, "app.mood");
+    cr_assert_not_null(ag_catalog_enum(&cat, "app", "mood"));
+    done();
+    cr_assert_neq(load("CREATE TABLE nowhere.t (x int);"), 0);
+    cr_assert(strstr(rendered(), "schema nowhere is not declared"), "%s",
+              rendered());
+}

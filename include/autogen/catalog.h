@@ -231,6 +231,12 @@ ag_catalog_list(const ag_catalog *cat, ag_kind kind, ag_object *const **out)
     return cat->nsorted[kind];
 }
 
+/* Keep only objects in the named schemas (n == 0: keep everything), then
+ * re-seal.  Used for --schema on the model side; the introspector filters
+ * in its queries. */
+void ag_catalog_restrict(ag_catalog *cat, const char *const *schemas,
+                         size_t n);
+
 /* Column lookup by name; NULL when absent. */
 ag_column *ag_table_column(const ag_table *tbl, const char *name);
 /* Append a column (copied); returns the stored column. */

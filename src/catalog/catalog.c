@@ -441,3 +441,30 @@ ag_catalog_dump(const ag_catalog *cat, ag_buf *out)
         }
     }
 }
+
+void
+ag_catalog_restrict(ag_catalog *cat, const char *const *schemas, size_t n)
+{
+    if (n == 0)
+        return;
+    for (size_t i = 0; i < cat->nobjs; i++) {
+        ag_object *o = cat->objs[i];
+        if (!o)
+            continue;
+        /* Schemas are named by their own name; extensions by the schema
+         * they live in (unknown: kept). */
+        const char *schema = o->name.schema;
+        if (o->kind == AG_KIND_SCHEMA)
+            schema = o->name.name;
+        else if (o->kind == AG_KIND_EXTENSION)
+            schema = ((ag_extension *)o)->schema;
+        if (!schema || !*schema)
+            continue;
+        bool keep = false;
+        for (size_t k = 0; k < n && !keep; k++)
+            keep = strcmp(schemas[k], schema) == 0;
+        if (!keep)
+            ag_catalog_remove(cat, o);
+    }
+    ag_catalog_seal(cat);
+}

@@ -284,6 +284,15 @@ ld_apply_alter_table(ag_loader *ld, const ld_pending *p)
     const char *schema;
     ag_table *tbl = ld_find_table(ld, &p->path, s->relation->schemaname,
                                   s->relation->relname, &schema);
+    /* pg_dump writes ALTER TABLE ... OWNER TO for sequences and views as
+     * well; ownership is not managed, so such a statement says nothing. */
+    bool only_owner = true;
+    for (size_t i = 0; i < s->n_cmds; i++)
+        if (s->cmds[i]->alter_table_cmd->subtype !=
+            PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner)
+            only_owner = false;
+    if (only_owner)
+        return;
     if (!tbl) {
         ld_error(ld, pos, "ALTER TABLE on %s.%s, which the models do not "
                           "declare",

@@ -206,6 +206,28 @@ select_set_config(ag_loader *ld, PgQuery__SelectStmt *sel)
 static const char *
 stmt_word(const ag_node *n)
 {
+    static const struct {
+        PgQuery__Node__NodeCase c;
+        const char *word;
+    } words[] = {
+        {PG_QUERY__NODE__NODE_DEFINE_STMT,
+         "CREATE AGGREGATE / OPERATOR / TYPE (base)"},
+        {PG_QUERY__NODE__NODE_CREATE_EVENT_TRIG_STMT, "CREATE EVENT TRIGGER"},
+        {PG_QUERY__NODE__NODE_CREATE_PUBLICATION_STMT, "CREATE PUBLICATION"},
+        {PG_QUERY__NODE__NODE_RULE_STMT, "CREATE RULE"},
+        {PG_QUERY__NODE__NODE_CREATE_CAST_STMT, "CREATE CAST"},
+        {PG_QUERY__NODE__NODE_CREATE_FOREIGN_SERVER_STMT, "CREATE SERVER"},
+        {PG_QUERY__NODE__NODE_CREATE_FOREIGN_TABLE_STMT,
+         "CREATE FOREIGN TABLE"},
+        {PG_QUERY__NODE__NODE_CREATE_POLICY_STMT, "CREATE POLICY"},
+        {PG_QUERY__NODE__NODE_CREATE_RANGE_STMT, "CREATE TYPE ... AS RANGE"},
+        {PG_QUERY__NODE__NODE_ALTER_ENUM_STMT, "ALTER TYPE"},
+        {PG_QUERY__NODE__NODE_ALTER_DOMAIN_STMT, "ALTER DOMAIN"},
+        {PG_QUERY__NODE__NODE_ALTER_FUNCTION_STMT, "ALTER FUNCTION"},
+    };
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (words[i].c == n->node_case)
+            return words[i].word;
     /* The protobuf descriptor names the node, e.g. "view_stmt". */
     const ProtobufCMessageDescriptor *d = &pg_query__node__descriptor;
     for (unsigned i = 0; i < d->n_fields; i++)

@@ -1,0 +1,36 @@
+/*
+ * config.h - autogen.ini, read with libinih.
+ *
+ * [autogen]
+ * models = models                 ; folder (or file) of model SQL
+ * migrations = migrations         ; folder of revision files
+ * database_url = ${DATABASE_URL}  ; ${VAR} expanded from the environment
+ * schemas = public, app           ; schemas autogen manages (default: all)
+ * version_table_schema = public   ; where autogen_version lives
+ *
+ * Strings are malloc'd and freed by ag_config_free.
+ */
+#ifndef AUTOGEN_CONFIG_H
+#define AUTOGEN_CONFIG_H
+
+#include "autogen/base.h"
+
+typedef struct ag_config {
+    char *path; /* the file read, NULL when none */
+    char *models;
+    char *migrations;
+    char *database_url; /* as written (not yet expanded) */
+    char **schemas;
+    size_t nschemas;
+    char *version_table_schema;
+} ag_config;
+
+void ag_config_init(ag_config *cfg);
+void ag_config_free(ag_config *cfg);
+/* Read path into cfg.  Unknown keys and sections are errors (a typo must
+ * not silently change what autogen manages). */
+int ag_config_read(ag_config *cfg, const char *path, ag_error *err);
+/* Append a schema to cfg->schemas (copied). */
+void ag_config_add_schema(ag_config *cfg, const char *schema);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * cli.h - what the command-line front end shares between its files.
+ * Only src/cli/ parses argv, prints, and decides exit codes.
+ */
+#ifndef AUTOGEN_CLI_H
+#define AUTOGEN_CLI_H
+
+#include "autogen/base.h"
+#include "autogen/config.h"
+
+/* Exit codes, for every command (PRODUCT.md). */
+enum {
+    EXIT_OK = 0,
+    EXIT_ERROR = 1,
+    EXIT_DIFFERENCES = 2,
+    EXIT_HAZARD = 3,
+};
+
+typedef struct cli_opts {
+    const char *config_path; /* -c; NULL = ./autogen.ini when present */
+    const char *url;         /* --url */
+    const char *models;      /* --models */
+    const char *migrations;  /* --migrations */
+    const char **schemas;    /* --schema, repeatable */
+    size_t nschemas;
+    int verbosity; /* -q: -1, default 0, -v: 1 */
+    int color;     /* 0 never, 1 always, 2 auto */
+    /* command options */
+    const char *format;  /* --format */
+    bool reverse;        /* --reverse */
+    bool exit_code;      /* --exit-code */
+    const char *message; /* -m */
+    ag_config cfg;       /* the config file, when one was read */
+} cli_opts;
+
+int cmd_diff(cli_opts *o);
+int cmd_check(cli_opts *o);
+
+/* Print an error (with the program name) to stderr. */
+void cli_error(const char *fmt, ...) AG_PRINTF(1, 2);
+
+#endif

@@ -1,0 +1,206 @@
+/*
+ * cmd_diff.c - `diff` and `check`: models and database into a plan, and
+ * the plan out as SQL, a summary or JSON.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "autogen/db.h"
+#include "autogen/diff.h"
+#include "autogen/emit.h"
+#include "autogen/introspect.h"
+#include "autogen/literals.h"
+#include "autogen/loader.h"
+#include "cli.h"
+
+typedef struct pipeline {
+    ag_catalog models, db;
+    ag_plan plan;
+    bool have_plan;
+} pipeline;
+
+static void
+print_diagnostics(const cli_opts *o, const ag_diag *diag)
+{
+    if (!diag->n || (o->verbosity < 0 && !diag->nerrors))
+        return;
+    ag_buf b;
+    ag_buf_init(&b);
+    ag_diag_render(diag, &b);
+    fputs(b.data, stderr);
+    ag_buf_free(&b);
+}
+
+static int
+load_models(const cli_opts *o, ag_catalog *cat)
+{
+    ag_diag diag;
+    ag_diag_init(&diag);
+    ag_error err = {0};
+    const char *paths[] = {o->models};
+    int rc = ag_load_paths(cat, paths, 1, &diag, &err);
+    print_diagnostics(o, &diag);
+    ag_diag_free(&diag);
+    if (rc) {
+        cli_error("%s", err.msg);
+        return EXIT_ERROR;
+    }
+    ag_catalog_restrict(cat, o->schemas, o->nschemas);
+    return EXIT_OK;
+}
+
+/* Reads the database into cat and, on the same session, gives the
+ * model's constant defaults their server-canonical text. */
+static int
+read_database(const cli_opts *o, ag_catalog *cat, ag_catalog *models)
+{
+    ag_error err = {0};
+    char *url = NULL;
+    if (ag_db_resolve_url(o->url, o->cfg.database_url, &url, &err) != 0) {
+        cli_error("%s", err.msg);
+        return EXIT_ERROR;
+    }
+    if (o->verbosity > 0) {
+        ag_buf masked;
+        ag_buf_init(&masked);
+        ag_db_mask_url(url, &masked);
+        fprintf(stderr, "autogen: database %s (from %s)\n",
+                *masked.data ? masked.data : "(libpq defaults)",
+                ag_db_url_source(o->url, o->cfg.database_url));
+        ag_buf_free(&masked);
+    }
+    PGconn *conn = NULL;
+    int rc = ag_db_connect(url, &conn, &err);
+    free(url);
+    if (rc) {
+        cli_error("%s", err.msg);
+        return EXIT_ERROR;
+    }
+    ag_introspect_opts io = {
+        .schemas = o->schemas,
+        .nschemas = o->nschemas,
+        .version_schema = o->cfg.version_table_schema,
+    };
+    ag_introspect_stats st = {0};
+    rc = ag_introspect(conn, &io, cat, &st, &err);
+    if (rc == 0)
+        rc = ag_introspect_canon_literals(conn, models, &st.queries, &err);
+    PQfinish(conn);
+    if (rc) {
+        cli_error("%s", err.msg);
+        return EXIT_ERROR;
+    }
+    if (o->verbosity > 0)
+        fprintf(stderr, "autogen: read the database with %d queries in %.3f s\n",
+                st.queries, st.seconds);
+    return EXIT_OK;
+}
+
+/* Models and database into pl->plan: upgrade (database -> models), or the
+ * reverse (models -> database) for a downgrade. */
+static int
+build_plan(const cli_opts *o, pipeline *pl)
+{
+    ag_catalog_init(&pl->models, "models");
+    ag_catalog_init(&pl->db, "database");
+    int rc = load_models(o, &pl->models);
+    if (rc == EXIT_OK)
+        rc = read_database(o, &pl->db, &pl->models);
+    if (rc != EXIT_OK)
+        return rc;
+    ag_error err = {0};
+    const ag_catalog *from = o->reverse ? &pl->models : &pl->db;
+    const ag_catalog *to = o->reverse ? &pl->db : &pl->models;
+    if (ag_diff(from, to, &pl->plan, &err) != 0) {
+        cli_error("%s", err.msg);
+        return EXIT_ERROR;
+    }
+    pl->have_plan = true;
+    return EXIT_OK;
+}
+
+static void
+pipeline_free(pipeline *pl)
+{
+    if (pl->have_plan)
+        ag_plan_free(&pl->plan);
+    ag_catalog_destroy(&pl->models);
+    ag_catalog_destroy(&pl->db);
+}
+
+static bool
+format_ok(const char *format, const char *const *allowed)
+{
+    for (; *allowed; allowed++)
+        if (strcmp(format, *allowed) == 0)
+            return true;
+    cli_error("unknown --format %s", format);
+    return false;
+}
+
+int
+cmd_diff(cli_opts *o)
+{
+    const char *format = o->format ? o->format : "sql";
+    static const char *const formats[] = {"sql", "summary", "json", NULL};
+    if (!format_ok(format, formats))
+        return EXIT_ERROR;
+    pipeline pl;
+    memset(&pl, 0, sizeof pl);
+    int rc = build_plan(o, &pl);
+    if (rc == EXIT_OK) {
+        ag_buf out;
+        ag_buf_init(&out);
+        if (strcmp(format, "json") == 0)
+            ag_emit_json(&pl.plan, &out);
+        else if (strcmp(format, "summary") == 0)
+            ag_emit_summary(&pl.plan, &out);
+        else
+            ag_emit_sql(&pl.plan, &out);
+        fputs(out.data, stdout);
+        ag_buf_free(&out);
+        if (o->exit_code && ag_plan_count(&pl.plan) > 0)
+            rc = EXIT_DIFFERENCES;
+    }
+    pipeline_free(&pl);
+    return rc;
+}
+
+int
+cmd_check(cli_opts *o)
+{
+    const char *format = o->format ? o->format : "summary";
+    static const char *const formats[] = {"summary", "json", "sql", NULL};
+    if (!format_ok(format, formats))
+        return EXIT_ERROR;
+    o->reverse = false;
+    pipeline pl;
+    memset(&pl, 0, sizeof pl);
+    int rc = build_plan(o, &pl);
+    if (rc == EXIT_OK) {
+        size_t n = ag_plan_count(&pl.plan);
+        ag_buf out;
+        ag_buf_init(&out);
+        if (strcmp(format, "json") == 0) {
+            ag_emit_json(&pl.plan, &out);
+        } else if (n == 0) {
+            if (o->verbosity >= 0)
+                ag_buf_put(&out, "No drift: the database matches the models.\n");
+        } else {
+            ag_buf_printf(&out,
+                          "Drift: %zu difference%s between the database and "
+                          "the models (changes the database needs):\n",
+                          n, n == 1 ? "" : "s");
+            if (strcmp(format, "sql") == 0)
+                ag_emit_sql(&pl.plan, &out);
+            else
+                ag_emit_summary(&pl.plan, &out);
+        }
+        fputs(out.data, stdout);
+        ag_buf_free(&out);
+        rc = n ? EXIT_DIFFERENCES : EXIT_OK;
+    }
+    pipeline_free(&pl);
+    return rc;
+}

@@ -132,8 +132,25 @@ void ag_diag_add(ag_diag *d, ag_severity sev, const char *file, const char *src,
 /* Render "file:line:col: error: msg\n  line\n  ^" for every entry. */
 void ag_diag_render(const ag_diag *d, ag_buf *out);
 
-/* Line and column (1-based, column in bytes) of byte offset in src. */
+/* Line and column (1-based, column in bytes) of byte offset in src.
+ * O(offset): for many lookups in one file use an ag_lineidx. */
 void ag_srcloc_from_offset(const char *src, size_t offset, int *line, int *col);
+
+/* Start offsets of every line of a text, for O(log n) lookups. */
+typedef struct ag_lineidx {
+    size_t *starts;
+    size_t n;
+} ag_lineidx;
+
+void ag_lineidx_build(ag_lineidx *idx, const char *src);
+void ag_lineidx_free(ag_lineidx *idx);
+void ag_lineidx_find(const ag_lineidx *idx, size_t offset, int *line, int *col);
+
+/* Like ag_diag_add, with the location already known (line_text is the
+ * offending line, not NUL-terminated, or NULL). */
+void ag_diag_add_loc(ag_diag *d, ag_severity sev, ag_srcloc loc,
+                     const char *line_text, size_t line_len, const char *fmt,
+                     ...) AG_PRINTF(6, 7);
 
 /* Read a whole file into a malloc'd NUL-terminated string. */
 int ag_read_file(const char *path, char **out, size_t *len, ag_error *err);

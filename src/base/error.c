@@ -111,8 +111,48 @@ ag_srcloc_from_offset(const char *src, size_t offset, int *line, int *col)
 }
 
 void
-ag_diag_add(ag_diag *d, ag_severity sev, const char *file, const char *src,
-            size_t offset, const char *fmt, ...)
+ag_lineidx_build(ag_lineidx *idx, const char *src)
+{
+    size_t cap = 1024;
+    idx->starts = ag_xmalloc(cap * sizeof *idx->starts);
+    idx->n = 0;
+    idx->starts[idx->n++] = 0;
+    for (size_t i = 0; src[i]; i++) {
+        if (src[i] != '\n')
+            continue;
+        if (idx->n == cap) {
+            cap *= 2;
+            idx->starts = ag_xrealloc(idx->starts, cap * sizeof *idx->starts);
+        }
+        idx->starts[idx->n++] = i + 1;
+    }
+}
+
+void
+ag_lineidx_free(ag_lineidx *idx)
+{
+    free(idx->starts);
+    idx->starts = NULL;
+    idx->n = 0;
+}
+
+void
+ag_lineidx_find(const ag_lineidx *idx, size_t offset, int *line, int *col)
+{
+    size_t lo = 0, hi = idx->n; /* last start <= offset */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (idx->starts[mid] <= offset)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *line = (int)lo + 1;
+    *col = (int)(offset - idx->starts[lo]) + 1;
+}
+
+static ag_diag_entry *
+diag_push(ag_diag *d)
 {
     if (d->n == d->cap) {
         d->cap = d->cap ? d->cap * 2 : 8;
@@ -120,6 +160,38 @@ ag_diag_add(ag_diag *d, ag_severity sev, const char *file, const char *src,
     }
     ag_diag_entry *e = &d->items[d->n++];
     memset(e, 0, sizeof *e);
+    return e;
+}
+
+void
+ag_diag_add_loc(ag_diag *d, ag_severity sev, ag_srcloc loc,
+                const char *line_text, size_t line_len, const char *fmt, ...)
+{
+    ag_diag_entry *e = diag_push(d);
+    e->sev = sev;
+    e->loc = loc;
+    if (line_text) {
+        e->source_line = ag_xmalloc(line_len + 1);
+        memcpy(e->source_line, line_text, line_len);
+        e->source_line[line_len] = '\0';
+    }
+    ag_buf b;
+    ag_buf_init(&b);
+    va_list ap;
+    va_start(ap, fmt);
+    ag_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    e->message = ag_buf_detach(&b);
+    ag_buf_free(&b);
+    if (sev == AG_SEV_ERROR)
+        d->nerrors++;
+}
+
+void
+ag_diag_add(ag_diag *d, ag_severity sev, const char *file, const char *src,
+            size_t offset, const char *fmt, ...)
+{
+    ag_diag_entry *e = diag_push(d);
     e->sev = sev;
     e->loc.file = file;
     if (src) {

@@ -10,9 +10,7 @@
 static void
 set_loc(ag_object *o, ld_pos pos)
 {
-    int line, col;
-    ag_srcloc_from_offset(pos.file->src, (size_t)pos.offset, &line, &col);
-    o->loc = (ag_srcloc){pos.file->name, line, col};
+    o->loc = ld_srcloc(pos);
 }
 
 void

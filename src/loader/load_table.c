@@ -172,9 +172,7 @@ ld_add_column(ag_loader *ld, ld_pos pos, ag_table *tbl, PgQuery__ColumnDef *cd)
     }
     ag_column col = {0};
     col.name = ag_arena_strdup(&ld->cat->arena, cd->colname);
-    int line, c;
-    ag_srcloc_from_offset(pos.file->src, (size_t)cpos.offset, &line, &c);
-    col.loc = (ag_srcloc){pos.file->name, line, c};
+    col.loc = ld_srcloc(cpos);
     int serial = 0;
     ag_error err;
     if (!cd->type_name) {
@@ -229,9 +227,7 @@ ld_create_table(ag_loader *ld, ld_pos pos, PgQuery__CreateStmt *s)
                      rv->relname);
         return;
     }
-    int line, col;
-    ag_srcloc_from_offset(pos.file->src, (size_t)pos.offset, &line, &col);
-    tbl->obj.loc = (ag_srcloc){pos.file->name, line, col};
+    tbl->obj.loc = ld_srcloc(pos);
     tbl->persistence = rv->relpersistence[0] == 'u' ? 'u' : 'p';
     for (size_t i = 0; i < s->n_table_elts; i++) {
         ag_node *e = s->table_elts[i];

@@ -26,15 +26,31 @@ ld_at(ld_pos stmt, int location)
     return stmt;
 }
 
+ag_srcloc
+ld_srcloc(ld_pos pos)
+{
+    ag_srcloc loc = {pos.file ? pos.file->name : NULL, 0, 0};
+    if (pos.file)
+        ag_lineidx_find(&pos.file->lines, (size_t)pos.offset, &loc.line,
+                        &loc.col);
+    return loc;
+}
+
 static void
 vdiag(ag_loader *ld, ag_severity sev, ld_pos pos, const char *fmt, va_list ap)
 {
     ag_buf b;
     ag_buf_init(&b);
     ag_buf_vprintf(&b, fmt, ap);
-    ag_diag_add(ld->diag, sev, pos.file ? pos.file->name : NULL,
-                pos.file ? pos.file->src : NULL, (size_t)pos.offset, "%s",
-                b.data);
+    ag_srcloc loc = ld_srcloc(pos);
+    const char *text = NULL;
+    size_t len = 0;
+    if (pos.file) {
+        text = pos.file->src + pos.file->lines.starts[loc.line - 1];
+        while (text[len] && text[len] != '\n')
+            len++;
+    }
+    ag_diag_add_loc(ld->diag, sev, loc, text, len, "%s", b.data);
     ag_buf_free(&b);
 }
 
@@ -449,6 +465,7 @@ ag_loader_add_sql(ag_loader *ld, const char *name, const char *sql)
      * after the loader is gone. */
     f->name = ag_arena_strdup(&ld->cat->arena, name);
     f->src = ag_xstrdup(sql);
+    ag_lineidx_build(&f->lines, f->src);
     if (ld->nfiles == ld->capfiles) {
         ld->capfiles = ld->capfiles ? ld->capfiles * 2 : 16;
         ld->files = ag_xrealloc(ld->files, ld->capfiles * sizeof *ld->files);
@@ -543,6 +560,7 @@ ag_loader_free(ag_loader *ld)
         /* Diagnostics keep pointers to file names: they are copied into
          * the catalog arena before the file goes. */
         free(ld->files[i]->src);
+        ag_lineidx_free(&ld->files[i]->lines);
         free(ld->files[i]);
     }
     free(ld->files);

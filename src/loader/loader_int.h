@@ -14,6 +14,7 @@ typedef struct ld_file {
     char *src;
     ag_ast ast;
     bool parsed;
+    ag_lineidx lines; /* for file:line:col of thousands of objects */
 } ld_file;
 
 /* Where a statement or node came from, for diagnostics. */
@@ -67,6 +68,8 @@ struct ag_loader {
 void ld_error(ag_loader *ld, ld_pos pos, const char *fmt, ...) AG_PRINTF(3, 4);
 void ld_warn(ag_loader *ld, ld_pos pos, const char *fmt, ...) AG_PRINTF(3, 4);
 ld_pos ld_at(ld_pos stmt, int location);
+/* file:line:col of a position (the file name lives in the catalog arena). */
+ag_srcloc ld_srcloc(ld_pos pos);
 
 void ld_defer(ag_loader *ld, ld_pending_kind kind, ld_pos pos, ag_table *tbl,
               const char *colname, void *node, int order);

@@ -12,6 +12,7 @@
 
 #include "autogen/ast.h"
 #include "autogen/canon.h"
+#include "autogen/ident.h"
 
 /* ---- synthetic statements around a node, for deparsing ---- */
 
@@ -320,23 +321,39 @@ ag_canon_index_node(ag_catalog *cat, ag_ast *ast, PgQuery__IndexStmt *s,
     s->table_space = "";
     PgQuery__ParseResult *pr =
         wrap_stmt(ast, node_of(ast, PG_QUERY__NODE__NODE_INDEX_STMT, s));
-    char *sql, *canon;
-    int rc = ag_ast_deparse(pr, &sql, err);
+    /* libpg_query 15 deparses the index name without quoting it, so
+     * deparse a placeholder and put the quoted name in its place. */
+    static const char placeholder[] = "ag_index_name_placeholder";
+    char *saved_name = s->idxname;
+    s->idxname = (char *)placeholder;
+    char *deparsed, *canon;
+    int rc = ag_ast_deparse(pr, &deparsed, err);
+    s->idxname = saved_name;
     if (rc)
         return rc;
-    char *saved_name = s->idxname;
+    ag_buf sql;
+    ag_buf_init(&sql);
+    char *at = strstr(deparsed, placeholder);
+    if (at) {
+        ag_buf_putn(&sql, deparsed, (size_t)(at - deparsed));
+        ag_quote_ident(&sql, saved_name);
+        ag_buf_put(&sql, at + sizeof placeholder - 1);
+    } else {
+        ag_buf_put(&sql, deparsed);
+    }
+    free(deparsed);
     s->idxname = "";
     ag_node *as_node = pr->stmts[0]->stmt;
     ag_canon_normalize(ast, &as_node, default_schema);
     rc = ag_ast_deparse(pr, &canon, err);
     s->idxname = saved_name;
     if (rc) {
-        free(sql);
+        ag_buf_free(&sql);
         return rc;
     }
-    idx->def.sql = ag_arena_strdup(&cat->arena, sql);
+    idx->def.sql = ag_arena_strdup(&cat->arena, sql.data);
     idx->def.canon = ag_arena_strdup(&cat->arena, canon);
-    free(sql);
+    ag_buf_free(&sql);
     free(canon);
     return 0;
 }

@@ -405,6 +405,9 @@ ag_catalog_dump(const ag_catalog *cat, ag_buf *out)
                 const ag_table *t = (const ag_table *)o;
                 if (t->persistence == 'u')
                     ag_buf_put(out, " unlogged");
+                /* The table's own comment belongs on its line, not after
+                 * the last column. */
+                dump_str(out, "comment", o->comment);
                 for (size_t c = 0; c < t->ncols; c++) {
                     const ag_column *col = &t->cols[c];
                     ag_buf_printf(out, "\n  column %s %s", col->name,
@@ -436,7 +439,8 @@ ag_catalog_dump(const ag_catalog *cat, ag_buf *out)
             default:
                 break;
             }
-            dump_str(out, "comment", o->comment);
+            if (o->kind != AG_KIND_TABLE)
+                dump_str(out, "comment", o->comment);
             ag_buf_putc(out, '\n');
         }
     }

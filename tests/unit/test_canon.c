@@ -141,6 +141,10 @@ Test(canon, index_definitions)
     cr_assert_str_eq(p1->def.canon, p2->def.canon);
     cr_assert(strstr(p1->def.sql, "p1"), "sql keeps the name: %s",
               p1->def.sql);
+    ag_index *q = index_def("Meas Uniq", "CREATE INDEX \"Meas Uniq\" ON "
+                                         "\"My T\".\"a b\" (\"x y\")");
+    cr_assert_str_eq(q->def.sql, "CREATE INDEX \"Meas Uniq\" ON \"My T\"."
+                                 "\"a b\" USING btree (\"x y\")");
 }
 
 static const char *

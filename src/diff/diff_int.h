@@ -1,0 +1,146 @@
+/*
+ * diff_int.h - state shared by the differ's files (private to src/diff).
+ *
+ * The differ runs in passes over one context: tables and their columns are
+ * matched first (every later pass asks "is this table or column going
+ * away?"), then enums, table and column ops, constraints and indexes,
+ * sequences, schemas and extensions.  Ops are allocated in the plan's arena
+ * and collected as pointers; diff.c sorts them at the end.
+ */
+#ifndef AUTOGEN_DIFF_INT_H
+#define AUTOGEN_DIFF_INT_H
+
+#include "autogen/diff.h"
+
+/* Base order of the ops, lowest first (the toposort's prio). */
+enum {
+    P_CREATE_SCHEMA = 10,
+    P_CREATE_EXTENSION = 20,
+    P_ENUM = 30, /* create enum, add value, enum rebuild */
+    P_SEQUENCE = 40, /* create/alter sequence, OWNED BY NONE */
+    P_DROP_FK = 50,
+    P_DROP_CONSTRAINT = 60, /* other constraints, and indexes */
+    P_CREATE_TABLE = 70,
+    P_RENAME_COLUMN = 75,
+    P_ALTER_COLUMN = 80, /* add column and every ALTER COLUMN */
+    P_DROP_COLUMN = 90,
+    P_ADD_CONSTRAINT = 100, /* primary key, unique, check, exclude */
+    P_CREATE_INDEX = 110,
+    P_ADD_FK = 120,
+    P_OWNED_BY = 130,
+    P_DROP_TABLE = 140,
+    P_DROP_SEQUENCE = 150,
+    P_DROP_ENUM = 160,
+    P_DROP_EXTENSION = 170,
+    P_DROP_SCHEMA = 180,
+    P_COMMENT = 190
+};
+
+/* Steps order the ops on one column (same prio and sub). */
+enum {
+    S_RENAME = 0,
+    S_REPLACE_DROP,
+    S_REPLACE_ADD,
+    S_DROP_EXPRESSION,
+    S_DROP_DEFAULT,
+    S_DROP_IDENTITY,
+    S_SEQUENCE, /* a serial sequence swapped with an identity */
+    S_TYPE,
+    S_NOT_NULL,
+    S_SET_DEFAULT,
+    S_IDENTITY
+};
+
+/* What becomes of a `from` object. */
+typedef enum df_fate {
+    F_KEEP = 0,   /* stays, maybe altered in place */
+    F_DROP,       /* dropped by its own op */
+    F_IMPLICIT,   /* goes away with its table or column, no op */
+    F_RECREATE    /* dropped by its own op and created again */
+} df_fate;
+
+/* What becomes of a column of a `from` table that is kept. */
+typedef enum df_colfate {
+    C_KEEP = 0, /* kept, maybe renamed or altered */
+    C_DROP,     /* dropped */
+    C_REPLACE   /* dropped and added again (generation expression) */
+} df_colfate;
+
+/* Per `from` table: its counterpart and per-column matches. */
+typedef struct df_table {
+    const ag_table *to; /* NULL when the table is dropped */
+    const ag_column **match; /* per from column: to column or NULL */
+    df_colfate *colfate;
+    bool *default_by_rebuild; /* per from column: an enum rebuild resets
+                                 its default, the column diff must not */
+} df_table;
+
+typedef struct df_ctx {
+    const ag_catalog *from, *to;
+    ag_plan *plan;
+    df_table *tables; /* by from object id - 1 (tables only) */
+    df_fate *fates;   /* by from object id - 1 */
+    ag_op **ops;
+    size_t nops, capops;
+    ag_op **edge_from, **edge_to; /* extra ordering: from before to */
+    size_t nedges, capedges;
+} df_ctx;
+
+/* ---- diff.c: ops and small helpers ---- */
+/* A new op in the plan arena, queued; key/sub are set for (schema, table,
+ * name) when `table` is given, else (schema, name). */
+ag_op *df_new_op(df_ctx *c, ag_op_type type, int prio, ag_kind kind,
+                 const char *schema, const char *name, const char *table);
+/* Set one hazard bit with this op's reason (printf-style, copied). */
+void df_hazard(df_ctx *c, ag_op *op, uint32_t bit, const char *fmt, ...)
+    AG_PRINTF(4, 5);
+/* `before` must run before `after` whatever their base order. */
+void df_edge(df_ctx *c, ag_op *before, ag_op *after);
+/* Quoted qualified name, allocated in the plan arena (for messages). */
+const char *df_qn(df_ctx *c, const char *schema, const char *name);
+bool df_str_eq(const char *a, const char *b);
+/* Queue a COMMENT op when needed and return it (NULL when not needed):
+ * `fresh` says the object is new or was re-created, so any comment must be
+ * set again.  Column comments: kind TABLE, then set sub and the columns. */
+ag_op *df_comment(df_ctx *c, ag_kind kind, const char *schema,
+                  const char *name, const char *table,
+                  const char *old_comment, const char *new_comment,
+                  bool fresh);
+
+/* ---- diff_table.c ---- */
+void df_match_tables(df_ctx *c);
+void df_tables(df_ctx *c);
+df_table *df_dtable(df_ctx *c, const ag_table *from_tbl);
+/* The from table (schema, name); whether it is dropped; whether it is
+ * new (only in to). */
+const ag_table *df_from_table(df_ctx *c, const char *schema, const char *name);
+bool df_table_dropped(df_ctx *c, const char *schema, const char *name);
+bool df_table_new(df_ctx *c, const char *schema, const char *name);
+/* Fate of column `col` of from table (schema, table); C_DROP when the
+ * table itself goes. */
+df_colfate df_column_fate(df_ctx *c, const char *schema, const char *table,
+                          const char *col);
+/* The from column kept as to column `col` of table (schema, table), or
+ * NULL when that column is new (follows renames). */
+const ag_column *df_from_column(df_ctx *c, const char *schema,
+                                const char *table, const char *col);
+/* The to-side name of a kept from column (follows renames), or NULL. */
+const char *df_column_new_name(df_ctx *c, const char *schema,
+                               const char *table, const char *col);
+
+/* ---- typechange.c ---- */
+typedef struct df_typechange {
+    bool using_cast; /* no assignment cast: needs USING col::type */
+    bool rewrite;    /* the table is rewritten */
+    bool narrowing;  /* values may not fit the new type */
+} df_typechange;
+df_typechange df_classify_type_change(const char *from, const char *to);
+
+/* ---- diff_cons.c ---- */
+void df_constraints(df_ctx *c);
+
+/* ---- diff_types.c ---- */
+void df_enums(df_ctx *c);
+void df_sequences(df_ctx *c);
+
+#endif

@@ -66,6 +66,11 @@ int ag_ast_type_canon(ag_arena *out, const PgQuery__TypeName *tn,
 /* ---- canonical forms from parse-tree nodes (src/canon/canon.c) ----
  * These rewrite the given subtree in place (it must live in `ast`). */
 
+/* Make names in an expression explicit without changing its meaning or
+ * spelling otherwise (the sequence in nextval('s') gets its schema), so
+ * emitted SQL does not depend on the search_path it runs with. */
+void ag_canon_qualify(ag_ast *ast, ag_node **slot, const char *default_schema);
+
 /* Normalise an expression subtree in place (see canon.h for the rules). */
 void ag_canon_normalize(ag_ast *ast, ag_node **slot, const char *default_schema);
 

@@ -139,6 +139,7 @@ ag_canon_expr_node(ag_catalog *cat, ag_ast *ast, ag_node **slot,
                    ag_error *err)
 {
     char *sql, *canon;
+    ag_canon_qualify(ast, slot, default_schema);
     int rc = deparse_expr(ast, *slot, &sql, err);
     if (rc)
         return rc;

@@ -31,6 +31,7 @@
 typedef struct norm_ctx {
     ag_ast *ast;
     const char *default_schema;
+    bool qualify_only; /* only make names explicit; change nothing else */
 } norm_ctx;
 
 static void norm_node(norm_ctx *cx, ag_node **slot);
@@ -177,13 +178,21 @@ has_unquoted_dot(const char *s)
 static void
 norm_funccall(norm_ctx *cx, PgQuery__FuncCall *fc)
 {
-    strip_qualifier(fc->funcname, &fc->n_funcname);
-    const char *fn = fc->n_funcname == 1 ? ag_ast_str(fc->funcname[0]) : NULL;
+    if (!cx->qualify_only)
+        strip_qualifier(fc->funcname, &fc->n_funcname);
+    const char *fn = ag_ast_str(fc->funcname[fc->n_funcname - 1]);
+    if (fc->n_funcname == 2) {
+        const char *schema = ag_ast_str(fc->funcname[0]);
+        if (!schema || strcmp(schema, "pg_catalog") != 0)
+            fn = NULL;
+    }
     if (!fn || fc->n_args < 1)
         return;
     if (strcmp(fn, "nextval") && strcmp(fn, "currval") && strcmp(fn, "setval"))
         return;
     ag_node *arg = fc->args[0];
+    if (arg->node_case == PG_QUERY__NODE__NODE_TYPE_CAST && arg->type_cast->arg)
+        arg = arg->type_cast->arg; /* nextval('s'::regclass) */
     if (arg->node_case != PG_QUERY__NODE__NODE_A_CONST ||
         arg->a_const->val_case != PG_QUERY__A__CONST__VAL_SVAL)
         return;
@@ -301,6 +310,11 @@ norm_node(norm_ctx *cx, ag_node **slot)
     if (inner)
         walk_message(cx, inner); /* children first */
 
+    if (cx->qualify_only) {
+        if (n->node_case == PG_QUERY__NODE__NODE_FUNC_CALL)
+            norm_funccall(cx, n->func_call);
+        return;
+    }
     switch (n->node_case) {
     case PG_QUERY__NODE__NODE_TYPE_CAST: {
         PgQuery__TypeCast *tc = n->type_cast;
@@ -356,6 +370,13 @@ norm_node(norm_ctx *cx, ag_node **slot)
 void
 ag_canon_normalize(ag_ast *ast, ag_node **slot, const char *default_schema)
 {
-    norm_ctx cx = {ast, default_schema ? default_schema : "public"};
+    norm_ctx cx = {ast, default_schema ? default_schema : "public", false};
+    norm_node(&cx, slot);
+}
+
+void
+ag_canon_qualify(ag_ast *ast, ag_node **slot, const char *default_schema)
+{
+    norm_ctx cx = {ast, default_schema ? default_schema : "public", true};
     norm_node(&cx, slot);
 }

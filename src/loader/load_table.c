@@ -191,6 +191,11 @@ ld_add_column(ag_loader *ld, ld_pos pos, ag_table *tbl, PgQuery__ColumnDef *cd)
     if (cd->is_not_null)
         col.notnull = true;
     ag_column *stored = ag_table_add_column(ld->cat, tbl, &col);
+    /* An unqualified user type: which schema it lives in is known only
+     * once every file is read (resolve.c). */
+    if (cd->type_name->n_names == 1 && strchr(col.type, '.'))
+        ld_defer(ld, PEND_COLUMN_TYPE, cpos, tbl, stored->name, cd->type_name,
+                 0);
     if (serial)
         expand_serial(ld, cpos, tbl, stored, serial);
     column_constraints(ld, pos, tbl, stored, cd);

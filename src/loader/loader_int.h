@@ -34,6 +34,7 @@ typedef enum ld_pending_kind {
     PEND_INDEX,
     PEND_OWNED_BY, /* ALTER SEQUENCE ... OWNED BY */
     PEND_COMMENT,
+    PEND_COLUMN_TYPE, /* a column whose type names a user type */
 } ld_pending_kind;
 
 /* Work that needs the whole model first, done in ag_loader_finish in the

@@ -208,19 +208,13 @@ resolve_constraint(ag_loader *ld, const ld_pending *p)
             name = ld_choose_relation_name(ld->cat, schema, tname, NULL,
                                            "pkey", true);
             break;
-        case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: {
-            ag_node **all = ag_arena_alloc(
-                &ast->arena, (c->n_keys + c->n_including + 1) * sizeof *all);
-            memcpy(all, c->keys, c->n_keys * sizeof *all);
-            memcpy(all + c->n_keys, c->including,
-                   c->n_including * sizeof *all);
+        case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
             name = ld_choose_relation_name(
                 ld->cat, schema, tname,
-                index_addition(&ld->cat->arena, all,
-                               c->n_keys + c->n_including, NULL, 0),
+                index_addition(&ld->cat->arena, c->keys, c->n_keys,
+                               c->including, c->n_including),
                 "key", true);
             break;
-        }
         case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION:
             name = ld_choose_relation_name(
                 ld->cat, schema, tname,
@@ -472,6 +466,57 @@ resolve_comment(ag_loader *ld, const ld_pending *p)
     target->comment = comment_text(ld, s);
 }
 
+/* ---- column types naming user types ---- */
+
+/* Types that well-known extensions create, so a column of type citext
+ * finds the schema the model installs citext into. */
+static const struct {
+    const char *type, *extension;
+} extension_types[] = {
+    {"citext", "citext"},   {"hstore", "hstore"},   {"ltree", "ltree"},
+    {"lquery", "ltree"},    {"ltxtquery", "ltree"}, {"cube", "cube"},
+    {"seg", "seg"},         {"isbn", "isn"},        {"isbn13", "isn"},
+    {"ean13", "isn"},       {"issn", "isn"},        {"issn13", "isn"},
+    {"ismn", "isn"},        {"ismn13", "isn"},      {"upc", "isn"},
+    {"geometry", "postgis"}, {"geography", "postgis"}, {"vector", "vector"},
+};
+
+/* An unqualified type name that is not built in was qualified with the
+ * first schema of search_path when the column was read; now that every
+ * file is in, look it up as PostgreSQL would: an enum in a schema of the
+ * path, else the schema of the extension that provides it. */
+static void
+resolve_column_type(ag_loader *ld, const ld_pending *p)
+{
+    PgQuery__TypeName *tn = p->node;
+    ag_column *col = ag_table_column(p->tbl, p->colname);
+    const char *name = ag_ast_str(tn->names[tn->n_names - 1]);
+    if (!col || !name)
+        return;
+    const char *schema = NULL;
+    for (size_t i = 0; !schema && i < p->path.n; i++)
+        if (ag_catalog_enum(ld->cat, p->path.schemas[i], name))
+            schema = p->path.schemas[i];
+    for (size_t i = 0; !schema && i < sizeof extension_types /
+                                          sizeof extension_types[0];
+         i++) {
+        if (strcmp(name, extension_types[i].type) != 0)
+            continue;
+        ag_extension *ext = (ag_extension *)ag_catalog_find(
+            ld->cat, AG_KIND_EXTENSION, "", extension_types[i].extension);
+        if (ext && ext->schema)
+            schema = ext->schema;
+    }
+    if (!schema)
+        return;
+    const char *type;
+    int serial;
+    ag_error err;
+    if (ag_ast_type_canon(&ld->cat->arena, tn, schema, &type, &serial,
+                          &err) == 0)
+        col->type = type;
+}
+
 /* ---- driver ---- */
 
 static int
@@ -502,11 +547,15 @@ ld_resolve(ag_loader *ld)
     for (size_t i = 0; i < ld->npend; i++)
         if (ld->pend[i].kind == PEND_ALTER_TABLE)
             ld_apply_alter_table(ld, &ld->pend[i]);
+    for (size_t i = 0; i < ld->npend; i++)
+        if (ld->pend[i].kind == PEND_COLUMN_TYPE)
+            resolve_column_type(ld, &ld->pend[i]);
 
     ld_pending **order = ag_xmalloc((ld->npend + 1) * sizeof *order);
     size_t n = 0;
     for (size_t i = 0; i < ld->npend; i++)
-        if (ld->pend[i].kind != PEND_ALTER_TABLE)
+        if (ld->pend[i].kind != PEND_ALTER_TABLE &&
+            ld->pend[i].kind != PEND_COLUMN_TYPE)
             order[n++] = &ld->pend[i];
     qsort(order, n, sizeof *order, cmp_pending);
 

@@ -68,6 +68,25 @@ Test(canon, checks_match_server_spelling)
     SAME_EXPR("x IS NOT NULL", "(x IS NOT NULL)");
 }
 
+Test(canon, emitted_sql_names_the_sequence_schema)
+{
+    const ag_expr *e;
+    ag_error err;
+    cr_assert_eq(ag_canon_expr_text(&cat, "nextval('t_id_seq'::regclass)",
+                                    "app", &e, &err),
+                 0);
+    /* _text keeps the server's text; the model path qualifies: */
+    ag_ast ast;
+    cr_assert_eq(ag_ast_parse(&ast, "SELECT nextval('t_id_seq'::regclass)",
+                              NULL, &err),
+                 0);
+    PgQuery__ResTarget *rt =
+        ast.tree->stmts[0]->stmt->select_stmt->target_list[0]->res_target;
+    cr_assert_eq(ag_canon_expr_node(&cat, &ast, &rt->val, "app", &e, &err), 0);
+    cr_assert_str_eq(e->sql, "nextval('app.t_id_seq'::regclass)");
+    ag_ast_free(&ast);
+}
+
 Test(canon, different_definitions_stay_different)
 {
     cr_assert_str_neq(expr("price > 0"), expr("price >= 0"));

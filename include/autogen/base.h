@@ -57,7 +57,9 @@ void ag_buf_putn(ag_buf *b, const char *s, size_t n);
 void ag_buf_putc(ag_buf *b, char c);
 void ag_buf_printf(ag_buf *b, const char *fmt, ...) AG_PRINTF(2, 3);
 void ag_buf_vprintf(ag_buf *b, const char *fmt, va_list ap);
-char *ag_buf_detach(ag_buf *b); /* caller frees; buffer is reset */
+/* Hand over the text (caller frees); the buffer is left empty with no
+ * allocation (data == NULL) and may be reused or dropped. */
+char *ag_buf_detach(ag_buf *b);
 
 /* ---- error codes: one X-macro generates the enum, names and messages ---- */
 #define AG_ERRORS(X)                                                    \

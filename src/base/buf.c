@@ -28,7 +28,8 @@ void
 ag_buf_reset(ag_buf *b)
 {
     b->len = 0;
-    b->data[0] = '\0';
+    if (b->data)
+        b->data[0] = '\0';
 }
 
 static void
@@ -90,7 +91,10 @@ ag_buf_printf(ag_buf *b, const char *fmt, ...)
 char *
 ag_buf_detach(ag_buf *b)
 {
-    char *p = b->data;
-    ag_buf_init(b);
+    /* Leave the buffer empty without allocating, so a caller that drops
+     * it after detaching leaks nothing; the next put allocates again. */
+    char *p = b->data ? b->data : ag_xstrdup("");
+    b->data = NULL;
+    b->len = b->cap = 0;
     return p;
 }

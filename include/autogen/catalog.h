@@ -92,6 +92,14 @@ typedef struct ag_sequence {
     const char *owned_col;
 } ag_sequence;
 
+/* The options of an identity column's sequence, fully filled in by the
+ * loader and the introspector (defaults computed for the column's type, as
+ * PostgreSQL does).  All zeros means "not stated": the defaults. */
+typedef struct ag_seqopts {
+    int64_t start, increment, min, max, cache;
+    bool cycle;
+} ag_seqopts;
+
 typedef struct ag_column {
     const char *name;
     const char *type;      /* canonical, see the top of this file */
@@ -99,6 +107,7 @@ typedef struct ag_column {
     bool notnull;
     const ag_expr *default_expr; /* NULL when none (and for identity) */
     char identity;               /* '\0', 'a' ALWAYS, 'd' BY DEFAULT */
+    ag_seqopts ident;            /* identity only: its sequence options */
     const ag_expr *generated;    /* STORED generation expression or NULL */
     const char *comment;
     const char *renamed_from; /* rename directive, NULL when none */

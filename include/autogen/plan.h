@@ -70,6 +70,7 @@ uint32_t ag_hazard_parse(const char *name);
     X(DROP_DEFAULT, "drop_default")                                       \
     X(ADD_IDENTITY, "add_identity")                                       \
     X(SET_IDENTITY, "set_identity")                                       \
+    X(SET_IDENTITY_OPTIONS, "set_identity_options")                       \
     X(DROP_IDENTITY, "drop_identity")                                     \
     X(DROP_EXPRESSION, "drop_expression")                                 \
     X(ADD_CONSTRAINT, "add_constraint")                                   \

@@ -7,8 +7,14 @@
  * `((status)::text = ANY ((ARRAY['a'::character varying, ...])::text[]))`:
  *   - casts of constants and of ARRAY[...] are dropped (the server adds
  *     them to match the column type), and so are casts to the string types
- *     text / varchar / bpchar (the server adds those around varchar columns);
- *     other casts stay, with the type spelled canonically;
+ *     text / varchar / bpchar (the server adds those around varchar columns)
+ *     and casts of a bare column to the targets of PostgreSQL's implicit
+ *     coercions (numeric widening, timestamp), which the server inserts to
+ *     resolve operators: `unit_price * quantity` is stored as
+ *     `unit_price * (quantity)::numeric`; other casts stay, with the type
+ *     spelled canonically.  The price: a model that changes only such a
+ *     cast on a column (a::bigint to a::numeric) is not seen as a change;
+ *     a dev database settles those;
  *   - every constant is compared as its text;
  *   - x IN (...) becomes x = ANY (ARRAY[...]) (NOT IN: <> ALL), LIKE/ILIKE
  *     become their operators, BETWEEN becomes >= AND <=;
@@ -103,6 +109,28 @@ is_string_type(const PgQuery__TypeName *tn)
         return false;
     return strcmp(name, "text") == 0 || strcmp(name, "varchar") == 0 ||
            strcmp(name, "bpchar") == 0;
+}
+
+/* Targets of the implicit casts the server inserts around a column. */
+static bool
+is_implicit_target(norm_ctx *cx, const PgQuery__TypeName *tn)
+{
+    static const char *const targets[] = {
+        "smallint", "integer", "bigint", "numeric", "real",
+        "double precision", "timestamp without time zone",
+        "timestamp with time zone",
+    };
+    const char *type;
+    int serial;
+    ag_error err;
+    if (tn->n_typmods || tn->n_array_bounds ||
+        ag_ast_type_canon(&cx->ast->arena, tn, cx->default_schema, &type,
+                          &serial, &err) != 0)
+        return false;
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
+        if (strcmp(type, targets[i]) == 0)
+            return true;
+    return false;
 }
 
 static void
@@ -321,7 +349,9 @@ norm_node(norm_ctx *cx, ag_node **slot)
         ag_node *arg = tc->arg;
         if (arg && (arg->node_case == PG_QUERY__NODE__NODE_A_CONST ||
                     arg->node_case == PG_QUERY__NODE__NODE_A_ARRAY_EXPR ||
-                    (tc->type_name && is_string_type(tc->type_name)))) {
+                    (tc->type_name && is_string_type(tc->type_name)) ||
+                    (arg->node_case == PG_QUERY__NODE__NODE_COLUMN_REF &&
+                     tc->type_name && is_implicit_target(cx, tc->type_name)))) {
             *slot = arg;
         } else if (tc->type_name) {
             canon_typename(cx, tc->type_name);

@@ -418,7 +418,16 @@ ag_catalog_dump(const ag_catalog *cat, ag_buf *out)
                     if (col->default_expr)
                         dump_str(out, "default", col->default_expr->canon);
                     if (col->identity)
-                        ag_buf_printf(out, " identity=%c", col->identity);
+                        ag_buf_printf(
+                            out,
+                            " identity=%c(start=%lld inc=%lld min=%lld "
+                            "max=%lld cache=%lld%s)",
+                            col->identity, (long long)col->ident.start,
+                            (long long)col->ident.increment,
+                            (long long)col->ident.min,
+                            (long long)col->ident.max,
+                            (long long)col->ident.cache,
+                            col->ident.cycle ? " cycle" : "");
                     if (col->generated)
                         dump_str(out, "generated", col->generated->canon);
                     dump_str(out, "comment", col->comment);

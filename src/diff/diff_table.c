@@ -295,6 +295,12 @@ diff_column(df_ctx *c, const ag_table *ft, const ag_table *tt, df_table *dt,
             col_op(c, fc->identity ? AG_OP_SET_IDENTITY : AG_OP_ADD_IDENTITY,
                    P_ALTER_COLUMN, S_IDENTITY, ft, tt, fc, tc);
     }
+    /* ADD IDENTITY writes the options itself; otherwise change them in
+     * place (the sequence keeps its current value). */
+    if (fc->identity && tc->identity &&
+        memcmp(&fc->ident, &tc->ident, sizeof fc->ident) != 0)
+        col_op(c, AG_OP_SET_IDENTITY_OPTIONS, P_ALTER_COLUMN, S_IDENTITY, ft,
+               tt, fc, tc);
     column_comment(c, ft, tt, fc, tc, false);
 }
 

@@ -58,6 +58,57 @@ identity_words(char identity)
     return identity == 'a' ? "ALWAYS" : "BY DEFAULT";
 }
 
+/* The identity options that differ from the defaults for the column's
+ * type (empty when none), e.g. " (START WITH 100 INCREMENT BY 10)". */
+static void
+identity_options(ag_buf *out, const ag_column *col, bool all)
+{
+    /* A zero increment means the options were never filled in (a catalog
+     * built by hand): nothing to say beyond the defaults. */
+    if (col->ident.increment == 0)
+        return;
+    int64_t tmax = strcmp(col->type, "smallint") == 0  ? INT16_MAX
+                   : strcmp(col->type, "integer") == 0 ? INT32_MAX
+                                                       : INT64_MAX;
+    bool asc = col->ident.increment > 0;
+    int64_t dmin = asc ? 1 : -tmax - 1, dmax = asc ? tmax : -1;
+    int64_t dstart = asc ? col->ident.min : col->ident.max;
+    const char *sep = all ? " SET " : " (";
+    size_t before = out->len;
+#define OPT(cond, ...)                                                      \
+    do {                                                                    \
+        if (all || (cond)) {                                                \
+            ag_buf_put(out, out->len == before ? sep : (all ? " SET " : " ")); \
+            ag_buf_printf(out, __VA_ARGS__);                                \
+        }                                                                   \
+    } while (0)
+    OPT(col->ident.start != dstart, "START WITH %lld",
+        (long long)col->ident.start);
+    OPT(col->ident.increment != 1, "INCREMENT BY %lld",
+        (long long)col->ident.increment);
+    OPT(col->ident.min != dmin, "MINVALUE %lld", (long long)col->ident.min);
+    OPT(col->ident.max != dmax, "MAXVALUE %lld", (long long)col->ident.max);
+    OPT(col->ident.cache != 1, "CACHE %lld", (long long)col->ident.cache);
+    if (all || col->ident.cycle) {
+        ag_buf_put(out, out->len == before ? sep : (all ? " SET " : " "));
+        ag_buf_put(out, col->ident.cycle ? "CYCLE" : "NO CYCLE");
+    }
+#undef OPT
+    if (!all && out->len != before)
+        ag_buf_putc(out, ')');
+}
+
+/* A collation as a reviewer expects to read it: pg_catalog is always
+ * searched first, so "C" needs no pg_catalog. in front. */
+static const char *
+collation_name(const char *collation)
+{
+    static const char prefix[] = "pg_catalog.";
+    return strncmp(collation, prefix, sizeof prefix - 1) == 0
+               ? collation + sizeof prefix - 1
+               : collation;
+}
+
 /* "name type COLLATE c DEFAULT d NOT NULL", as in CREATE TABLE. */
 static void
 column_def(ag_buf *out, const ag_column *col)
@@ -65,15 +116,17 @@ column_def(ag_buf *out, const ag_column *col)
     ag_quote_ident(out, col->name);
     ag_buf_printf(out, " %s", col->type);
     if (col->collation)
-        ag_buf_printf(out, " COLLATE %s", col->collation);
+        ag_buf_printf(out, " COLLATE %s", collation_name(col->collation));
     if (col->generated)
         ag_buf_printf(out, " GENERATED ALWAYS AS (%s) STORED",
                       col->generated->sql);
     if (col->default_expr)
         ag_buf_printf(out, " DEFAULT %s", col->default_expr->sql);
-    if (col->identity)
+    if (col->identity) {
         ag_buf_printf(out, " GENERATED %s AS IDENTITY",
                       identity_words(col->identity));
+        identity_options(out, col, false);
+    }
     if (col->notnull)
         ag_buf_put(out, " NOT NULL");
 }
@@ -355,9 +408,9 @@ emit_alter_type(ag_buf *out, const ag_op *op)
     alter_column(out, op, b->name);
     ag_buf_printf(out, "TYPE %s", b->type);
     if (b->collation)
-        ag_buf_printf(out, " COLLATE %s", b->collation);
+        ag_buf_printf(out, " COLLATE %s", collation_name(b->collation));
     else if (a->collation)
-        ag_buf_put(out, " COLLATE pg_catalog.\"default\"");
+        ag_buf_put(out, " COLLATE \"default\"");
     if (op->using_cast) {
         ag_buf_put(out, " USING ");
         ag_quote_ident(out, b->name);
@@ -421,6 +474,7 @@ emit_column_op(ag_buf *out, const ag_op *op)
         alter_column(out, op, col_name(op));
         ag_buf_printf(out, "ADD GENERATED %s AS IDENTITY",
                       identity_words(op->to_col->identity));
+        identity_options(out, op->to_col, false);
         /* The new sequence starts at 1; existing rows may hold more. */
         end_stmt(out);
         ag_buf qn;
@@ -443,6 +497,13 @@ emit_column_op(ag_buf *out, const ag_op *op)
     case AG_OP_DROP_IDENTITY:
         alter_column(out, op, col_name(op));
         ag_buf_put(out, "DROP IDENTITY");
+        break;
+    case AG_OP_SET_IDENTITY_OPTIONS:
+        alter_column(out, op, col_name(op));
+        /* alter_column ends with a space; the option list starts with one */
+        if (out->len && out->data[out->len - 1] == ' ')
+            out->data[--out->len] = '\0';
+        identity_options(out, op->to_col, true);
         break;
     case AG_OP_DROP_EXPRESSION:
         alter_column(out, op, col_name(op));

@@ -215,6 +215,21 @@ put_change(ag_buf *out, const ag_op *op)
     case AG_OP_DROP_EXPRESSION:
         ag_buf_printf(out, ": generated (%s) -> none", a->generated->sql);
         return;
+    case AG_OP_SET_IDENTITY_OPTIONS:
+        ag_buf_printf(out,
+                      ": identity options start %lld -> %lld, increment "
+                      "%lld -> %lld, min %lld -> %lld, max %lld -> %lld, "
+                      "cache %lld -> %lld%s",
+                      (long long)a->ident.start, (long long)b->ident.start,
+                      (long long)a->ident.increment,
+                      (long long)b->ident.increment, (long long)a->ident.min,
+                      (long long)b->ident.min, (long long)a->ident.max,
+                      (long long)b->ident.max, (long long)a->ident.cache,
+                      (long long)b->ident.cache,
+                      a->ident.cycle != b->ident.cycle
+                          ? (b->ident.cycle ? ", cycle" : ", no cycle")
+                          : "");
+        return;
     case AG_OP_SET_PERSISTENCE:
         ag_buf_printf(out, ": %s",
                       ((const ag_table *)op->to_obj)->persistence == 'u'

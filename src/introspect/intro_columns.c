@@ -6,6 +6,8 @@
  * Rows come ordered by (table oid, attnum) and find their table through the
  * session's oid map, so the cost is linear in the number of columns.
  */
+#include <stdlib.h>
+
 #include "intro.h"
 
 #include "autogen/canon.h"
@@ -29,7 +31,9 @@ static const char columns_sql[] =
     "       a.attnotnull, a.attidentity, a.attgenerated,\n"
     "       pg_catalog.pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = ''\n"
     "                                   THEN 0 ELSE ad.adrelid END),\n"
-    "       d.description\n"
+    "       d.description,\n"
+    "       s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache,\n"
+    "       s.seqcycle\n"
     "FROM pg_catalog.pg_attribute a\n"
     "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid\n"
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
@@ -41,13 +45,20 @@ static const char columns_sql[] =
     "LEFT JOIN pg_catalog.pg_description d ON d.objoid = a.attrelid\n"
     "  AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass\n"
     "  AND d.objsubid = a.attnum\n"
+    "LEFT JOIN pg_catalog.pg_depend dep ON a.attidentity <> ''\n"
+    "  AND dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass\n"
+    "  AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum\n"
+    "  AND dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass\n"
+    "  AND dep.deptype = 'i'\n"
+    "LEFT JOIN pg_catalog.pg_sequence s ON s.seqrelid = dep.objid\n"
     "WHERE a.attnum > 0 AND NOT a.attisdropped\n"
     "  AND " AG_SQL_TABLE_IN_SCOPE("c", "n") "\n"
     "ORDER BY a.attrelid, a.attnum";
 
 enum {
     C_RELID, C_NAME, C_TYPE, C_COLLATION, C_NOTNULL, C_IDENTITY,
-    C_GENERATED, C_EXPR, C_COMMENT
+    C_GENERATED, C_EXPR, C_COMMENT, C_SEQSTART, C_SEQINC, C_SEQMIN,
+    C_SEQMAX, C_SEQCACHE, C_SEQCYCLE
 };
 
 int
@@ -69,6 +80,15 @@ ag_intro_columns(ag_intro *s, ag_error *err)
         col.notnull = ag_intro_bool(res, i, C_NOTNULL);
         col.identity = PQgetvalue(res, i, C_IDENTITY)[0];
         col.comment = ag_intro_dup(s, res, i, C_COMMENT);
+        if (col.identity && !PQgetisnull(res, i, C_SEQSTART))
+            col.ident = (ag_seqopts){
+                strtoll(PQgetvalue(res, i, C_SEQSTART), NULL, 10),
+                strtoll(PQgetvalue(res, i, C_SEQINC), NULL, 10),
+                strtoll(PQgetvalue(res, i, C_SEQMIN), NULL, 10),
+                strtoll(PQgetvalue(res, i, C_SEQMAX), NULL, 10),
+                strtoll(PQgetvalue(res, i, C_SEQCACHE), NULL, 10),
+                ag_intro_bool(res, i, C_SEQCYCLE),
+            };
         const char *expr = ag_intro_get(res, i, C_EXPR);
         if (expr) {
             /* attgenerated: 's' stored; PostgreSQL 18's 'v' (virtual) has

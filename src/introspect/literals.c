@@ -5,7 +5,7 @@
  * PostgreSQL stores `DEFAULT '1970-01-01 00:00:01+00'` on a timestamp
  * column as the coerced value '1970-01-01 00:00:01', and `DEFAULT 't'` on
  * a boolean as true: only the type's input function knows the canonical
- * text of a literal.  So for every model default that is a bare string
+ * text of a string literal.  (Numeric constants are stored as written.)  So for every model default that is a bare string
  * constant on a built-in, non-string column we ask the server for
  * (literal::type)::text, all in one query (chunked), and compare that.
  * Only constants are cast: nothing volatile is ever evaluated, and types
@@ -137,7 +137,9 @@ ag_introspect_canon_literals(PGconn *conn, ag_catalog *models, int *nqueries,
             ag_column *col = &t->cols[c];
             if (!col->default_expr || !wants_server_text(col->type))
                 continue;
-            char *v = plain_literal(col->default_expr->canon);
+            /* A string constant as written (numbers are stored as they
+             * are: DEFAULT 0 on numeric(5,2) stays 0, '0' becomes 0.00). */
+            char *v = plain_literal(col->default_expr->sql);
             if (!v)
                 continue;
             if (n == cap) {

@@ -166,6 +166,9 @@ ld_seq_options(ag_loader *ld, ld_pos pos, ag_sequence *seq, ag_node **opts,
         } else if (strcmp(k, "owned_by") == 0) {
             if (owned)
                 *owned = d->arg->list;
+        } else if (strcmp(k, "sequence_name") == 0) {
+            /* identity's SEQUENCE NAME: not compared (PostgreSQL picks
+             * table_column_seq, and nothing refers to it by name) */
         } else if (strcmp(k, "restart") == 0) {
             /* a position, not a declaration: ignored */
         } else {
@@ -175,6 +178,22 @@ ld_seq_options(ag_loader *ld, ld_pos pos, ag_sequence *seq, ag_node **opts,
     }
     ld_seq_defaults(seq, have_min, have_max, have_start);
     return 0;
+}
+
+void
+ld_set_identity(ag_loader *ld, ld_pos pos, ag_column *col, char kind,
+                ag_node **opts, size_t nopts)
+{
+    /* The identity's sequence takes the column's type unless AS says
+     * otherwise; its options default as for any sequence of that type. */
+    ag_sequence seq;
+    memset(&seq, 0, sizeof seq);
+    seq.type = col->type;
+    ld_seq_options(ld, pos, &seq, opts, nopts, NULL);
+    col->identity = kind;
+    col->notnull = true;
+    col->ident = (ag_seqopts){seq.start, seq.increment, seq.min,
+                              seq.max,   seq.cache,     seq.cycle};
 }
 
 void

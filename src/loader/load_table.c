@@ -117,8 +117,8 @@ column_constraints(ag_loader *ld, ld_pos pos, ag_table *tbl, ag_column *col,
             set_default(ld, cpos, tbl, col, &c->raw_expr);
             break;
         case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
-            col->identity = c->generated_when[0];
-            col->notnull = true;
+            ld_set_identity(ld, cpos, col, c->generated_when[0], c->options,
+                            c->n_options);
             break;
         case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED: {
             ag_error err;
@@ -344,8 +344,9 @@ ld_apply_alter_table(ag_loader *ld, const ld_pending *p)
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddIdentity:
             if ((col = alter_column(ld, pos, tbl, cmd->name))) {
-                col->identity = cmd->def->constraint->generated_when[0];
-                col->notnull = true;
+                PgQuery__Constraint *ic = cmd->def->constraint;
+                ld_set_identity(ld, pos, col, ic->generated_when[0],
+                                ic->options, ic->n_options);
             }
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:

@@ -106,6 +106,9 @@ int ld_seq_options(ag_loader *ld, ld_pos pos, ag_sequence *seq,
                    PgQuery__Node **opts, size_t nopts, PgQuery__List **owned);
 void ld_seq_defaults(ag_sequence *seq, bool have_min, bool have_max,
                      bool have_start);
+/* Identity on a column: kind 'a'/'d' and its sequence options. */
+void ld_set_identity(ag_loader *ld, ld_pos pos, ag_column *col, char kind,
+                     PgQuery__Node **opts, size_t nopts);
 
 /* resolution after every file is in (resolve.c) */
 void ld_resolve(ag_loader *ld);

@@ -66,6 +66,7 @@ Test(canon, checks_match_server_spelling)
               "((a > 0) AND (b > 0) AND (c > 0))");
     SAME_EXPR("char_length(code) = 3", "(char_length((code)::text) = 3)");
     SAME_EXPR("x IS NOT NULL", "(x IS NOT NULL)");
+    SAME_EXPR("unit_price * quantity", "(unit_price * (quantity)::numeric)");
 }
 
 Test(canon, emitted_sql_names_the_sequence_schema)
@@ -93,7 +94,8 @@ Test(canon, different_definitions_stay_different)
     cr_assert_str_neq(expr("'a'"), expr("'b'"));
     cr_assert_str_neq(expr("now()"), expr("CURRENT_TIMESTAMP"));
     cr_assert_str_neq(expr("n BETWEEN 1 AND 10"), expr("n BETWEEN 1 AND 11"));
-    cr_assert_str_neq(expr("x::integer"), expr("x::bigint"));
+    cr_assert_str_neq(expr("x::date"), expr("x::time"));
+    cr_assert_str_neq(expr("(a + b)::integer"), expr("(a + b)::bigint"));
 }
 
 static const char *

@@ -264,7 +264,7 @@ Test(diff, create_and_drop_table)
     expect_sql(&A, &B,
                "CREATE TABLE public.users (\n"
                "    id integer NOT NULL,\n"
-               "    email character varying(255) COLLATE pg_catalog.\"C\" "
+               "    email character varying(255) COLLATE \"C\" "
                "NOT NULL,\n"
                "    CONSTRAINT users_pkey PRIMARY KEY (id)\n"
                ");\n");

@@ -110,7 +110,7 @@ Test(emit, create_table_column_clauses)
                 "    at timestamp with time zone DEFAULT now() NOT NULL,\n"
                 "    qty integer,\n"
                 "    twice integer GENERATED ALWAYS AS (qty * 2) STORED,\n"
-                "    label text COLLATE pg_catalog.\"C\"\n"
+                "    label text COLLATE \"C\"\n"
                 ");\n");
     expect(SUMMARY, "+ table public.events\n");
 }

@@ -14,12 +14,6 @@
 #include "autogen/loader.h"
 #include "cli.h"
 
-typedef struct pipeline {
-    ag_catalog models, db;
-    ag_plan plan;
-    bool have_plan;
-} pipeline;
-
 static void
 print_diagnostics(const cli_opts *o, const ag_diag *diag)
 {
@@ -50,10 +44,8 @@ load_models(const cli_opts *o, ag_catalog *cat)
     return EXIT_OK;
 }
 
-/* Reads the database into cat and, on the same session, gives the
- * model's constant defaults their server-canonical text. */
-static int
-read_database(const cli_opts *o, ag_catalog *cat, ag_catalog *models)
+int
+cli_connect(const cli_opts *o, PGconn **conn)
 {
     ag_error err = {0};
     char *url = NULL;
@@ -70,23 +62,31 @@ read_database(const cli_opts *o, ag_catalog *cat, ag_catalog *models)
                 ag_db_url_source(o->url, o->cfg.database_url));
         ag_buf_free(&masked);
     }
-    PGconn *conn = NULL;
-    int rc = ag_db_connect(url, &conn, &err);
+    int rc = ag_db_connect(url, conn, &err);
     free(url);
     if (rc) {
         cli_error("%s", err.msg);
         return EXIT_ERROR;
     }
+    return EXIT_OK;
+}
+
+/* Reads the database into cat and, on the same session, gives the
+ * model's constant defaults their server-canonical text. */
+static int
+read_database(const cli_opts *o, PGconn *conn, ag_catalog *cat,
+              ag_catalog *models)
+{
+    ag_error err = {0};
     ag_introspect_opts io = {
         .schemas = o->schemas,
         .nschemas = o->nschemas,
         .version_schema = o->cfg.version_table_schema,
     };
     ag_introspect_stats st = {0};
-    rc = ag_introspect(conn, &io, cat, &st, &err);
+    int rc = ag_introspect(conn, &io, cat, &st, &err);
     if (rc == 0)
         rc = ag_introspect_canon_literals(conn, models, &st.queries, &err);
-    PQfinish(conn);
     if (rc) {
         cli_error("%s", err.msg);
         return EXIT_ERROR;
@@ -97,34 +97,48 @@ read_database(const cli_opts *o, ag_catalog *cat, ag_catalog *models)
     return EXIT_OK;
 }
 
-/* Models and database into pl->plan: upgrade (database -> models), or the
- * reverse (models -> database) for a downgrade. */
-static int
-build_plan(const cli_opts *o, pipeline *pl)
+int
+cli_pipeline_run(const cli_opts *o, PGconn *conn, bool want_down,
+                 cli_pipeline *pl)
 {
+    memset(pl, 0, sizeof *pl);
     ag_catalog_init(&pl->models, "models");
     ag_catalog_init(&pl->db, "database");
     int rc = load_models(o, &pl->models);
+    PGconn *own = NULL;
+    if (rc == EXIT_OK && !conn) {
+        rc = cli_connect(o, &own);
+        conn = own;
+    }
     if (rc == EXIT_OK)
-        rc = read_database(o, &pl->db, &pl->models);
+        rc = read_database(o, conn, &pl->db, &pl->models);
+    if (own)
+        PQfinish(own);
     if (rc != EXIT_OK)
         return rc;
     ag_error err = {0};
-    const ag_catalog *from = o->reverse ? &pl->models : &pl->db;
-    const ag_catalog *to = o->reverse ? &pl->db : &pl->models;
-    if (ag_diff(from, to, &pl->plan, &err) != 0) {
+    if (ag_diff(&pl->db, &pl->models, &pl->up, &err) != 0) {
         cli_error("%s", err.msg);
         return EXIT_ERROR;
     }
-    pl->have_plan = true;
+    pl->have_up = true;
+    if (want_down) {
+        if (ag_diff(&pl->models, &pl->db, &pl->down, &err) != 0) {
+            cli_error("%s", err.msg);
+            return EXIT_ERROR;
+        }
+        pl->have_down = true;
+    }
     return EXIT_OK;
 }
 
-static void
-pipeline_free(pipeline *pl)
+void
+cli_pipeline_free(cli_pipeline *pl)
 {
-    if (pl->have_plan)
-        ag_plan_free(&pl->plan);
+    if (pl->have_up)
+        ag_plan_free(&pl->up);
+    if (pl->have_down)
+        ag_plan_free(&pl->down);
     ag_catalog_destroy(&pl->models);
     ag_catalog_destroy(&pl->db);
 }
@@ -146,24 +160,26 @@ cmd_diff(cli_opts *o)
     static const char *const formats[] = {"sql", "summary", "json", NULL};
     if (!format_ok(format, formats))
         return EXIT_ERROR;
-    pipeline pl;
-    memset(&pl, 0, sizeof pl);
-    int rc = build_plan(o, &pl);
+    cli_pipeline pl;
+    int rc = cli_pipeline_run(o, NULL, o->reverse, &pl);
     if (rc == EXIT_OK) {
+        /* The downgrade: SQL taking a database in the models' state back
+         * to the database's current state. */
+        const ag_plan *plan = o->reverse ? &pl.down : &pl.up;
         ag_buf out;
         ag_buf_init(&out);
         if (strcmp(format, "json") == 0)
-            ag_emit_json(&pl.plan, &out);
+            ag_emit_json(plan, &out);
         else if (strcmp(format, "summary") == 0)
-            ag_emit_summary(&pl.plan, &out);
+            ag_emit_summary(plan, &out);
         else
-            ag_emit_sql(&pl.plan, &out);
+            ag_emit_sql(plan, &out);
         fputs(out.data, stdout);
         ag_buf_free(&out);
-        if (o->exit_code && ag_plan_count(&pl.plan) > 0)
+        if (o->exit_code && ag_plan_count(plan) > 0)
             rc = EXIT_DIFFERENCES;
     }
-    pipeline_free(&pl);
+    cli_pipeline_free(&pl);
     return rc;
 }
 
@@ -174,16 +190,14 @@ cmd_check(cli_opts *o)
     static const char *const formats[] = {"summary", "json", "sql", NULL};
     if (!format_ok(format, formats))
         return EXIT_ERROR;
-    o->reverse = false;
-    pipeline pl;
-    memset(&pl, 0, sizeof pl);
-    int rc = build_plan(o, &pl);
+    cli_pipeline pl;
+    int rc = cli_pipeline_run(o, NULL, false, &pl);
     if (rc == EXIT_OK) {
-        size_t n = ag_plan_count(&pl.plan);
+        size_t n = ag_plan_count(&pl.up);
         ag_buf out;
         ag_buf_init(&out);
         if (strcmp(format, "json") == 0) {
-            ag_emit_json(&pl.plan, &out);
+            ag_emit_json(&pl.up, &out);
         } else if (n == 0) {
             if (o->verbosity >= 0)
                 ag_buf_put(&out, "No drift: the database matches the models.\n");
@@ -193,14 +207,14 @@ cmd_check(cli_opts *o)
                           "the models (changes the database needs):\n",
                           n, n == 1 ? "" : "s");
             if (strcmp(format, "sql") == 0)
-                ag_emit_sql(&pl.plan, &out);
+                ag_emit_sql(&pl.up, &out);
             else
-                ag_emit_summary(&pl.plan, &out);
+                ag_emit_summary(&pl.up, &out);
         }
         fputs(out.data, stdout);
         ag_buf_free(&out);
         rc = n ? EXIT_DIFFERENCES : EXIT_OK;
     }
-    pipeline_free(&pl);
+    cli_pipeline_free(&pl);
     return rc;
 }

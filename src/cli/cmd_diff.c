@@ -2,9 +2,12 @@
  * cmd_diff.c - `diff` and `check`: models and database into a plan, and
  * the plan out as SQL, a summary or JSON.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "autogen/db.h"
 #include "autogen/diff.h"
@@ -26,9 +29,49 @@ print_diagnostics(const cli_opts *o, const ag_diag *diag)
     ag_buf_free(&b);
 }
 
+static double
+now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Total bytes of model SQL under path (for the MB/s figure of -v). */
+static double
+model_bytes(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return 0;
+    if (!S_ISDIR(st.st_mode))
+        return (double)st.st_size;
+    double total = 0;
+    DIR *d = opendir(path);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        size_t len = strlen(path) + strlen(e->d_name) + 2;
+        char *child = ag_xmalloc(len);
+        snprintf(child, len, "%s/%s", path, e->d_name);
+        size_t nl = strlen(e->d_name);
+        struct stat cst;
+        if (stat(child, &cst) == 0 &&
+            (S_ISDIR(cst.st_mode) ||
+             (nl > 4 && strcmp(e->d_name + nl - 4, ".sql") == 0)))
+            total += model_bytes(child);
+        free(child);
+    }
+    if (d)
+        closedir(d);
+    return total;
+}
+
 static int
 load_models(const cli_opts *o, ag_catalog *cat)
 {
+    double t0 = now_seconds();
     ag_diag diag;
     ag_diag_init(&diag);
     ag_error err = {0};
@@ -41,6 +84,13 @@ load_models(const cli_opts *o, ag_catalog *cat)
         return EXIT_ERROR;
     }
     ag_catalog_restrict(cat, o->schemas, o->nschemas);
+    if (o->verbosity > 0) {
+        double secs = now_seconds() - t0, mb = model_bytes(o->models) / 1e6;
+        fprintf(stderr,
+                "autogen: timing: models parsed in %.3f s (%.2f MB, %.1f "
+                "MB/s, %zu objects)\n",
+                secs, mb, secs > 0 ? mb / secs : 0.0, cat->nobjs);
+    }
     return EXIT_OK;
 }
 
@@ -92,8 +142,10 @@ read_database(const cli_opts *o, PGconn *conn, ag_catalog *cat,
         return EXIT_ERROR;
     }
     if (o->verbosity > 0)
-        fprintf(stderr, "autogen: read the database with %d queries in %.3f s\n",
-                st.queries, st.seconds);
+        fprintf(stderr,
+                "autogen: timing: database read in %.3f s (%d queries, %zu "
+                "objects)\n",
+                st.seconds, st.queries, cat->nobjs);
     return EXIT_OK;
 }
 
@@ -117,6 +169,7 @@ cli_pipeline_run(const cli_opts *o, PGconn *conn, bool want_down,
     if (rc != EXIT_OK)
         return rc;
     ag_error err = {0};
+    double t0 = now_seconds();
     if (ag_diff(&pl->db, &pl->models, &pl->up, &err) != 0) {
         cli_error("%s", err.msg);
         return EXIT_ERROR;
@@ -129,6 +182,9 @@ cli_pipeline_run(const cli_opts *o, PGconn *conn, bool want_down,
         }
         pl->have_down = true;
     }
+    if (o->verbosity > 0)
+        fprintf(stderr, "autogen: timing: diff in %.3f s (%zu operations)\n",
+                now_seconds() - t0, ag_plan_count(&pl->up));
     return EXIT_OK;
 }
 

@@ -71,6 +71,10 @@ int ag_ast_type_canon(ag_arena *out, const PgQuery__TypeName *tn,
  * emitted SQL does not depend on the search_path it runs with. */
 void ag_canon_qualify(ag_ast *ast, ag_node **slot, const char *default_schema);
 
+/* Append the canonical, location-free text of a (normalised) subtree:
+ * what `canon` fields hold.  Not SQL; equal exactly when the trees are. */
+void ag_canon_print(ag_buf *b, const ProtobufCMessage *m);
+
 /* Normalise an expression subtree in place (see canon.h for the rules). */
 void ag_canon_normalize(ag_ast *ast, ag_node **slot, const char *default_schema);
 

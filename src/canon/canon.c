@@ -133,29 +133,47 @@ deparse_constraint(ag_ast *ast, PgQuery__Constraint *c, char **out,
 
 /* ---- expressions ---- */
 
+/* The canonical text of a normalised subtree, in the catalog arena. */
+static const char *
+canon_text(ag_catalog *cat, const ProtobufCMessage *m)
+{
+    ag_buf b;
+    ag_buf_init(&b);
+    ag_canon_print(&b, m);
+    const char *out = ag_arena_strdup(&cat->arena, b.data);
+    ag_buf_free(&b);
+    return out;
+}
+
+/* want_sql: deparse the expression for emitting (the model side); the
+ * database side emits the server's own text instead. */
+static int
+expr_node(ag_catalog *cat, ag_ast *ast, ag_node **slot,
+          const char *default_schema, bool want_sql, const ag_expr **out,
+          ag_error *err)
+{
+    ag_expr *e = ag_arena_alloc(&cat->arena, sizeof *e);
+    if (want_sql) {
+        char *sql;
+        ag_canon_qualify(ast, slot, default_schema);
+        int rc = deparse_expr(ast, *slot, &sql, err);
+        if (rc)
+            return rc;
+        e->sql = ag_arena_strdup(&cat->arena, sql);
+        free(sql);
+    }
+    ag_canon_normalize(ast, slot, default_schema);
+    e->canon = canon_text(cat, (const ProtobufCMessage *)*slot);
+    *out = e;
+    return 0;
+}
+
 int
 ag_canon_expr_node(ag_catalog *cat, ag_ast *ast, ag_node **slot,
                    const char *default_schema, const ag_expr **out,
                    ag_error *err)
 {
-    char *sql, *canon;
-    ag_canon_qualify(ast, slot, default_schema);
-    int rc = deparse_expr(ast, *slot, &sql, err);
-    if (rc)
-        return rc;
-    ag_canon_normalize(ast, slot, default_schema);
-    rc = deparse_expr(ast, *slot, &canon, err);
-    if (rc) {
-        free(sql);
-        return rc;
-    }
-    ag_expr *e = ag_arena_alloc(&cat->arena, sizeof *e);
-    e->sql = ag_arena_strdup(&cat->arena, sql);
-    e->canon = ag_arena_strdup(&cat->arena, canon);
-    free(sql);
-    free(canon);
-    *out = e;
-    return 0;
+    return expr_node(cat, ast, slot, default_schema, true, out, err);
 }
 
 int
@@ -171,8 +189,8 @@ ag_canon_expr_text(ag_catalog *cat, const char *sql,
     if (rc == 0) {
         PgQuery__SelectStmt *sel = ast.tree->stmts[0]->stmt->select_stmt;
         PgQuery__ResTarget *rt = sel->target_list[0]->res_target;
-        rc = ag_canon_expr_node(cat, &ast, &rt->val, default_schema, out, err);
-        if (rc == 0) /* emit the server's own text, not our deparse */
+        rc = expr_node(cat, &ast, &rt->val, default_schema, false, out, err);
+        if (rc == 0) /* emit the server's own text */
             ((ag_expr *)*out)->sql = ag_arena_strdup(&cat->arena, sql);
     } else {
         ag_error_prefix(err, "expression %s: ", sql);
@@ -195,10 +213,10 @@ name_list(ag_catalog *cat, ag_node **items, size_t n)
     return out;
 }
 
-int
-ag_canon_constraint_node(ag_catalog *cat, ag_ast *ast, PgQuery__Constraint *c,
-                         ag_constraint *con, const char *default_schema,
-                         ag_error *err)
+static int
+constraint_node(ag_catalog *cat, ag_ast *ast, PgQuery__Constraint *c,
+                ag_constraint *con, const char *default_schema, bool want_sql,
+                ag_error *err)
 {
     switch (c->contype) {
     case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
@@ -258,24 +276,32 @@ ag_canon_constraint_node(ag_catalog *cat, ag_ast *ast, PgQuery__Constraint *c,
         con->ncols = c->n_keys;
     }
 
-    char *sql, *canon;
-    int rc = deparse_constraint(ast, c, &sql, err);
-    if (rc)
-        return rc;
+    if (want_sql) {
+        char *sql;
+        int rc = deparse_constraint(ast, c, &sql, err);
+        if (rc)
+            return rc;
+        con->def.sql = ag_arena_strdup(&cat->arena, sql);
+        free(sql);
+    }
     /* Normalise every expression hanging off the constraint (CHECK body,
-     * EXCLUDE elements and predicate) by walking it as one subtree. */
+     * EXCLUDE elements and predicate) by walking it as one subtree; the
+     * name is compared separately. */
     ag_node *as_node = node_of(ast, PG_QUERY__NODE__NODE_CONSTRAINT, c);
     ag_canon_normalize(ast, &as_node, default_schema);
-    rc = deparse_constraint(ast, c, &canon, err);
-    if (rc) {
-        free(sql);
-        return rc;
-    }
-    con->def.sql = ag_arena_strdup(&cat->arena, sql);
-    con->def.canon = ag_arena_strdup(&cat->arena, canon);
-    free(sql);
-    free(canon);
+    char *saved_name = c->conname;
+    c->conname = "";
+    con->def.canon = canon_text(cat, (const ProtobufCMessage *)c);
+    c->conname = saved_name;
     return 0;
+}
+
+int
+ag_canon_constraint_node(ag_catalog *cat, ag_ast *ast, PgQuery__Constraint *c,
+                         ag_constraint *con, const char *default_schema,
+                         ag_error *err)
+{
+    return constraint_node(cat, ast, c, con, default_schema, true, err);
 }
 
 int
@@ -290,7 +316,7 @@ ag_canon_constraint_text(ag_catalog *cat, ag_constraint *con,
     if (rc == 0) {
         PgQuery__AlterTableStmt *at = ast.tree->stmts[0]->stmt->alter_table_stmt;
         PgQuery__Constraint *c = at->cmds[0]->alter_table_cmd->def->constraint;
-        rc = ag_canon_constraint_node(cat, &ast, c, con, "public", err);
+        rc = constraint_node(cat, &ast, c, con, "public", false, err);
         if (rc == 0)
             con->def.sql = ag_arena_strdup(&cat->arena, body);
     }
@@ -303,9 +329,9 @@ ag_canon_constraint_text(ag_catalog *cat, ag_constraint *con,
 
 /* ---- indexes ---- */
 
-int
-ag_canon_index_node(ag_catalog *cat, ag_ast *ast, PgQuery__IndexStmt *s,
-                    ag_index *idx, const char *default_schema, ag_error *err)
+static int
+index_node(ag_catalog *cat, ag_ast *ast, PgQuery__IndexStmt *s, ag_index *idx,
+           const char *default_schema, bool want_sql, ag_error *err)
 {
     idx->unique = s->unique;
     idx->cols = ag_arena_alloc(&cat->arena,
@@ -320,43 +346,47 @@ ag_canon_index_node(ag_catalog *cat, ag_ast *ast, PgQuery__IndexStmt *s,
     s->concurrent = false;
     s->if_not_exists = false;
     s->table_space = "";
-    PgQuery__ParseResult *pr =
-        wrap_stmt(ast, node_of(ast, PG_QUERY__NODE__NODE_INDEX_STMT, s));
-    /* libpg_query 15 deparses the index name without quoting it, so
-     * deparse a placeholder and put the quoted name in its place. */
-    static const char placeholder[] = "ag_index_name_placeholder";
-    char *saved_name = s->idxname;
-    s->idxname = (char *)placeholder;
-    char *deparsed, *canon;
-    int rc = ag_ast_deparse(pr, &deparsed, err);
-    s->idxname = saved_name;
-    if (rc)
-        return rc;
-    ag_buf sql;
-    ag_buf_init(&sql);
-    char *at = strstr(deparsed, placeholder);
-    if (at) {
-        ag_buf_putn(&sql, deparsed, (size_t)(at - deparsed));
-        ag_quote_ident(&sql, saved_name);
-        ag_buf_put(&sql, at + sizeof placeholder - 1);
-    } else {
-        ag_buf_put(&sql, deparsed);
-    }
-    free(deparsed);
-    s->idxname = "";
-    ag_node *as_node = pr->stmts[0]->stmt;
-    ag_canon_normalize(ast, &as_node, default_schema);
-    rc = ag_ast_deparse(pr, &canon, err);
-    s->idxname = saved_name;
-    if (rc) {
+    if (want_sql) {
+        PgQuery__ParseResult *pr =
+            wrap_stmt(ast, node_of(ast, PG_QUERY__NODE__NODE_INDEX_STMT, s));
+        /* libpg_query 15 deparses the index name without quoting it, so
+         * deparse a placeholder and put the quoted name in its place. */
+        static const char placeholder[] = "ag_index_name_placeholder";
+        char *saved = s->idxname;
+        s->idxname = (char *)placeholder;
+        char *deparsed;
+        int rc = ag_ast_deparse(pr, &deparsed, err);
+        s->idxname = saved;
+        if (rc)
+            return rc;
+        ag_buf sql;
+        ag_buf_init(&sql);
+        char *at = strstr(deparsed, placeholder);
+        if (at) {
+            ag_buf_putn(&sql, deparsed, (size_t)(at - deparsed));
+            ag_quote_ident(&sql, saved);
+            ag_buf_put(&sql, at + sizeof placeholder - 1);
+        } else {
+            ag_buf_put(&sql, deparsed);
+        }
+        free(deparsed);
+        idx->def.sql = ag_arena_strdup(&cat->arena, sql.data);
         ag_buf_free(&sql);
-        return rc;
     }
-    idx->def.sql = ag_arena_strdup(&cat->arena, sql.data);
-    idx->def.canon = ag_arena_strdup(&cat->arena, canon);
-    ag_buf_free(&sql);
-    free(canon);
+    ag_node *as_node = node_of(ast, PG_QUERY__NODE__NODE_INDEX_STMT, s);
+    ag_canon_normalize(ast, &as_node, default_schema);
+    char *saved_name = s->idxname;
+    s->idxname = "";
+    idx->def.canon = canon_text(cat, (const ProtobufCMessage *)s);
+    s->idxname = saved_name;
     return 0;
+}
+
+int
+ag_canon_index_node(ag_catalog *cat, ag_ast *ast, PgQuery__IndexStmt *s,
+                    ag_index *idx, const char *default_schema, ag_error *err)
+{
+    return index_node(cat, ast, s, idx, default_schema, true, err);
 }
 
 int
@@ -370,8 +400,10 @@ ag_canon_index_text(ag_catalog *cat, ag_index *idx, const char *stmt,
         if (!n || n->node_case != PG_QUERY__NODE__NODE_INDEX_STMT)
             rc = ag_errorf(err, AG_EPARSE, "not a CREATE INDEX statement");
         else
-            rc = ag_canon_index_node(cat, &ast, n->index_stmt, idx, "public",
-                                     err);
+            rc = index_node(cat, &ast, n->index_stmt, idx, "public", false,
+                            err);
+        if (rc == 0) /* the server's own statement is emit-ready */
+            idx->def.sql = ag_arena_strdup(&cat->arena, stmt);
     }
     if (rc)
         ag_error_prefix(err, "index %s: ", idx->obj.name.name);

@@ -69,6 +69,38 @@ Test(canon, checks_match_server_spelling)
     SAME_EXPR("unit_price * quantity", "(unit_price * (quantity)::numeric)");
 }
 
+Test(canon, model_sql_quotes_names_the_deparser_leaves_bare)
+{
+    ag_ast ast;
+    ag_error err;
+    cr_assert_eq(ag_ast_parse(&ast, "CREATE UNIQUE INDEX \"Meas Uniq\" ON "
+                                    "public.t (a) NULLS NOT DISTINCT",
+                              NULL, &err),
+                 0);
+    ag_index *idx = ag_catalog_add(&cat, AG_KIND_INDEX, "public", "Meas Uniq",
+                                   sizeof *idx);
+    cr_assert_eq(ag_canon_index_node(&cat, &ast,
+                                     ast.tree->stmts[0]->stmt->index_stmt, idx,
+                                     "public", &err),
+                 0);
+    cr_assert_str_eq(idx->def.sql, "CREATE UNIQUE INDEX \"Meas Uniq\" ON "
+                                   "public.t USING btree (a) NULLS NOT "
+                                   "DISTINCT");
+    ag_ast_free(&ast);
+    cr_assert_eq(ag_ast_parse(&ast, "ALTER TABLE t ADD CONSTRAINT c UNIQUE "
+                                    "NULLS NOT DISTINCT (a)",
+                              NULL, &err),
+                 0);
+    ag_constraint *con = ag_catalog_add_constraint(&cat, "public", "t", "c");
+    PgQuery__Constraint *c = ast.tree->stmts[0]
+                                 ->stmt->alter_table_stmt->cmds[0]
+                                 ->alter_table_cmd->def->constraint;
+    cr_assert_eq(ag_canon_constraint_node(&cat, &ast, c, con, "public", &err),
+                 0);
+    cr_assert_str_eq(con->def.sql, "UNIQUE NULLS NOT DISTINCT (a)");
+    ag_ast_free(&ast);
+}
+
 Test(canon, emitted_sql_names_the_sequence_schema)
 {
     const ag_expr *e;
@@ -124,7 +156,6 @@ Test(canon, constraint_bodies)
         constraint("FOREIGN KEY (a) REFERENCES public.t(id) ON DELETE CASCADE"),
         constraint("FOREIGN KEY (a) REFERENCES public.t(id)"));
     const char *nnd = constraint("UNIQUE NULLS NOT DISTINCT (a, b)");
-    cr_assert(strstr(nnd, "NULLS NOT DISTINCT"), "%s", nnd);
     cr_assert_str_neq(nnd, constraint("UNIQUE (a, b)"));
     cr_assert_str_neq(constraint("CHECK (a > 0) NOT VALID"),
                       constraint("CHECK (a > 0)"));
@@ -164,8 +195,9 @@ Test(canon, index_definitions)
               p1->def.sql);
     ag_index *q = index_def("Meas Uniq", "CREATE INDEX \"Meas Uniq\" ON "
                                          "\"My T\".\"a b\" (\"x y\")");
+    /* the server's statement is emitted as it is */
     cr_assert_str_eq(q->def.sql, "CREATE INDEX \"Meas Uniq\" ON \"My T\"."
-                                 "\"a b\" USING btree (\"x y\")");
+                                 "\"a b\" (\"x y\")");
 }
 
 static const char *

@@ -163,9 +163,9 @@ diag_push(ag_diag *d)
     return e;
 }
 
-void
-ag_diag_add_loc(ag_diag *d, ag_severity sev, ag_srcloc loc,
-                const char *line_text, size_t line_len, const char *fmt, ...)
+static void
+diag_vadd(ag_diag *d, ag_severity sev, ag_srcloc loc, const char *line_text,
+          size_t line_len, const char *fmt, va_list ap)
 {
     ag_diag_entry *e = diag_push(d);
     e->sev = sev;
@@ -177,45 +177,42 @@ ag_diag_add_loc(ag_diag *d, ag_severity sev, ag_srcloc loc,
     }
     ag_buf b;
     ag_buf_init(&b);
-    va_list ap;
-    va_start(ap, fmt);
     ag_buf_vprintf(&b, fmt, ap);
-    va_end(ap);
     e->message = ag_buf_detach(&b);
-    ag_buf_free(&b);
     if (sev == AG_SEV_ERROR)
         d->nerrors++;
+}
+
+void
+ag_diag_add_loc(ag_diag *d, ag_severity sev, ag_srcloc loc,
+                const char *line_text, size_t line_len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vadd(d, sev, loc, line_text, line_len, fmt, ap);
+    va_end(ap);
 }
 
 void
 ag_diag_add(ag_diag *d, ag_severity sev, const char *file, const char *src,
             size_t offset, const char *fmt, ...)
 {
-    ag_diag_entry *e = diag_push(d);
-    e->sev = sev;
-    e->loc.file = file;
+    ag_srcloc loc = {file, 0, 0};
+    const char *line_text = NULL;
+    size_t line_len = 0;
     if (src) {
-        ag_srcloc_from_offset(src, offset, &e->loc.line, &e->loc.col);
+        ag_srcloc_from_offset(src, offset, &loc.line, &loc.col);
         size_t start = offset;
         while (start > 0 && src[start - 1] != '\n')
             start--;
-        size_t end = start;
-        while (src[end] && src[end] != '\n')
-            end++;
-        e->source_line = ag_xmalloc(end - start + 1);
-        memcpy(e->source_line, src + start, end - start);
-        e->source_line[end - start] = '\0';
+        line_text = src + start;
+        while (line_text[line_len] && line_text[line_len] != '\n')
+            line_len++;
     }
-    ag_buf b;
-    ag_buf_init(&b);
     va_list ap;
     va_start(ap, fmt);
-    ag_buf_vprintf(&b, fmt, ap);
+    diag_vadd(d, sev, loc, line_text, line_len, fmt, ap);
     va_end(ap);
-    e->message = ag_buf_detach(&b);
-    ag_buf_free(&b);
-    if (sev == AG_SEV_ERROR)
-        d->nerrors++;
 }
 
 void

@@ -35,6 +35,10 @@ ld_create_schema(ag_loader *ld, ld_pos pos, PgQuery__CreateSchemaStmt *s)
 void
 ld_create_extension(ag_loader *ld, ld_pos pos, PgQuery__CreateExtensionStmt *s)
 {
+    /* plpgsql is installed in every database from template1; neither side
+     * of a diff manages it (the introspector leaves it out too). */
+    if (strcmp(s->extname, "plpgsql") == 0)
+        return;
     ag_extension *ext = ag_catalog_add(ld->cat, AG_KIND_EXTENSION, "",
                                        s->extname, sizeof *ext);
     if (!ext) {

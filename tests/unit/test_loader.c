@@ -171,6 +171,15 @@ Test(loader, drops_and_unmanaged_kinds_are_errors_data_is_a_warning)
     cr_assert_eq(diag.nerrors, 2);
 }
 
+Test(loader, plpgsql_is_always_there)
+{
+    cr_assert_eq(load("CREATE EXTENSION IF NOT EXISTS plpgsql;\n"
+                      "CREATE EXTENSION citext;\n"),
+                 0, "%s", rendered());
+    cr_assert_null(ag_catalog_find(&cat, AG_KIND_EXTENSION, "", "plpgsql"));
+    cr_assert_not_null(ag_catalog_find(&cat, AG_KIND_EXTENSION, "", "citext"));
+}
+
 Test(loader, search_path_and_undeclared_schema)
 {
     cr_assert_eq(load("CREATE SCHEMA app;\nSET search_path = app, public;\n"

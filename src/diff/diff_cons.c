@@ -325,7 +325,7 @@ create_constraint(df_ctx *c, const ag_constraint *k, const ag_object *from,
                   bool new_table)
 {
     bool fk = k->type == AG_CON_FOREIGN;
-    if (new_table && !fk)
+    if (new_table && df_inline_constraint(c, k))
         return; /* written inside CREATE TABLE */
     const char *schema = k->obj.name.schema;
     ag_op *op = df_new_op(c, AG_OP_ADD_CONSTRAINT,

@@ -114,6 +114,8 @@ df_table *df_dtable(df_ctx *c, const ag_table *from_tbl);
 /* The from table (schema, name); whether it is dropped; whether it is
  * new (only in to). */
 const ag_table *df_from_table(df_ctx *c, const char *schema, const char *name);
+/* Is constraint k of a new table written inside its CREATE TABLE? */
+bool df_inline_constraint(df_ctx *c, const ag_constraint *k);
 bool df_table_dropped(df_ctx *c, const char *schema, const char *name);
 bool df_table_new(df_ctx *c, const char *schema, const char *name);
 /* Fate of column `col` of from table (schema, table); C_DROP when the

@@ -314,6 +314,48 @@ typedef struct inline_lists {
     size_t *n;
 } inline_lists;
 
+static bool
+same_cols(const ag_constraint *a, const ag_constraint *b)
+{
+    if (a->ncols != b->ncols)
+        return false;
+    for (size_t i = 0; i < a->ncols; i++)
+        if (strcmp(a->cols[i], b->cols[i]) != 0)
+            return false;
+    return true;
+}
+
+/*
+ * Can constraint k of a new table be written inside its CREATE TABLE?
+ * Not a foreign key (tables may reference each other), and not a UNIQUE
+ * constraint that repeats the columns of the primary key or of a UNIQUE
+ * constraint before it (in name order): inside one CREATE TABLE,
+ * PostgreSQL silently drops such a duplicate (transformIndexConstraints),
+ * while the model, written as separate ALTER TABLEs, has both.
+ */
+bool
+df_inline_constraint(df_ctx *c, const ag_constraint *k)
+{
+    if (k->type == AG_CON_FOREIGN)
+        return false;
+    if (k->type != AG_CON_UNIQUE)
+        return true;
+    ag_object *const *list;
+    size_t n = ag_catalog_list(c->to, AG_KIND_CONSTRAINT, &list);
+    for (size_t i = 0; i < n; i++) {
+        const ag_constraint *o = (const ag_constraint *)list[i];
+        if (o == k || strcmp(o->table, k->table) != 0 ||
+            strcmp(o->obj.name.schema, k->obj.name.schema) != 0)
+            continue;
+        bool earlier = o->type == AG_CON_PRIMARY ||
+                       (o->type == AG_CON_UNIQUE &&
+                        strcmp(o->obj.name.name, k->obj.name.name) < 0);
+        if (earlier && same_cols(o, k))
+            return false;
+    }
+    return true;
+}
+
 static inline_lists
 collect_inline(df_ctx *c)
 {
@@ -326,8 +368,8 @@ collect_inline(df_ctx *c)
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < n; i++) {
             const ag_constraint *k = (const ag_constraint *)list[i];
-            if (k->type == AG_CON_FOREIGN ||
-                (k->type == AG_CON_PRIMARY) != (pass == 0))
+            if ((k->type == AG_CON_PRIMARY) != (pass == 0) ||
+                !df_inline_constraint(c, k))
                 continue;
             const ag_table *tt =
                 ag_catalog_table(c->to, k->obj.name.schema, k->table);

@@ -2,7 +2,7 @@
 #   static const char AG_GRAMMAR_<NAME>[] = "...";
 file(GLOB files ${DIR}/*.pcre)
 list(SORT files)
-set(out "/* generated from grammar/*.pcre by cmake/embed_grammar.cmake */\n")
+set(out "/* generated from the grammar folder by cmake/embed_grammar.cmake */\n")
 foreach(f ${files})
   get_filename_component(name ${f} NAME_WE)
   string(TOUPPER ${name} NAME)

@@ -7,6 +7,9 @@
  * database_url = ${DATABASE_URL}  ; ${VAR} expanded from the environment
  * schemas = public, app           ; schemas autogen manages (default: all)
  * version_table_schema = public   ; where autogen_version lives
+ * lock_timeout = 5s               ; SET for each revision's SQL (server syntax)
+ * statement_timeout = 10min       ; likewise
+ * lock_wait = 60s                 ; how long to wait for another runner
  *
  * Strings are malloc'd and freed by ag_config_free.
  */
@@ -23,6 +26,9 @@ typedef struct ag_config {
     char **schemas;
     size_t nschemas;
     char *version_table_schema;
+    char *lock_timeout;      /* NULL = the server's setting */
+    char *statement_timeout; /* NULL = the server's setting */
+    char *lock_wait;         /* NULL = the default (60 s) */
 } ag_config;
 
 void ag_config_init(ag_config *cfg);

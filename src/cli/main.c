@@ -6,6 +6,7 @@
  * override.  A .env file in the working directory fills in environment
  * variables that are not already set.
  */
+#include <ctype.h>
 #include <pg_query.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,14 +30,31 @@ cli_error(const char *fmt, ...)
 typedef struct command {
     const char *name;
     int (*run)(cli_opts *o);
+    int maxargs;   /* arguments after the command; -1 = any number */
+    bool needs_db; /* database_url must expand */
     const char *help;
 } command;
 
 static const command commands[] = {
-    {"diff", cmd_diff,
+    {"init", cmd_init, 1, false,
+     "create autogen.ini, models/ and migrations/ [DIR]"},
+    {"revision", cmd_revision, 0, true,
+     "write a new revision from models vs. database: -m MSG [--empty] "
+     "(also: autogen -m MSG)"},
+    {"upgrade", cmd_upgrade, 1, true,
+     "apply pending revisions [head|+N|REV] [--sql]"},
+    {"downgrade", cmd_downgrade, 1, true,
+     "revert applied revisions -N|REV|base [--sql]"},
+    {"current", cmd_current, 0, true, "the revision(s) the database is at"},
+    {"heads", cmd_heads, 0, false, "the latest revision(s) of the folder"},
+    {"history", cmd_history, 0, false, "the revisions, newest first [-v]"},
+    {"stamp", cmd_stamp, -1, true,
+     "set the version without running SQL: REV|head|base [--sql]"},
+    {"merge", cmd_merge, 0, false, "a revision joining the heads: -m MSG"},
+    {"diff", cmd_diff, 0, true,
      "print the SQL that brings the database to the models "
      "[--format sql|summary|json] [--reverse] [--exit-code]"},
-    {"check", cmd_check,
+    {"check", cmd_check, 0, true,
      "exit 0 when the database matches the models, 2 on drift (listing it) "
      "[--format summary|json]"},
 };
@@ -44,8 +62,8 @@ static const command commands[] = {
 /* Commands of PRODUCT.md that this build does not have yet: say so
  * plainly instead of pretending. */
 static const char *const later[] = {
-    "init", "revision", "upgrade", "downgrade", "current", "heads",
-    "history", "stamp", "merge", "inspect", "verify",
+    "inspect",
+    "verify",
 };
 
 static void
@@ -55,7 +73,7 @@ usage(FILE *out)
             "usage: autogen [options] COMMAND [command options]\n\n"
             "Commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
+        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
     fprintf(out,
             "\nOptions:\n"
             "  -c, --config FILE   configuration (default ./autogen.ini when "
@@ -65,6 +83,10 @@ usage(FILE *out)
             "  --models PATH       model folder or file (default models)\n"
             "  --migrations DIR    revision folder (default migrations)\n"
             "  --schema NAME       manage only this schema (repeatable)\n"
+            "  --lock-timeout T    lock_timeout for each revision (e.g. 5s)\n"
+            "  --statement-timeout T  statement_timeout for each revision\n"
+            "  --lock-wait T       wait this long for another runner "
+            "(default 60s)\n"
             "  -q, -v              quieter, more verbose\n"
             "  --color auto|always|never\n"
             "  --help, --version\n"
@@ -101,6 +123,7 @@ main(int argc, char **argv)
     o.color = 2;
     ag_config_init(&o.cfg);
     o.schemas = ag_xcalloc((size_t)argc + 1, sizeof *o.schemas);
+    o.args = ag_xcalloc((size_t)argc + 1, sizeof *o.args);
     const char *cmd = NULL;
     int rc = EXIT_ERROR;
 
@@ -151,14 +174,27 @@ main(int argc, char **argv)
         } else if (strcmp(a, "-m") == 0 || opt_is(a, "--message")) {
             if (!(o.message = need_value(argc, argv, &i)))
                 goto out;
-        } else if (a[0] == '-') {
+        } else if (strcmp(a, "--sql") == 0) {
+            o.sql = true;
+        } else if (strcmp(a, "--empty") == 0) {
+            o.empty = true;
+        } else if (opt_is(a, "--lock-timeout")) {
+            if (!(o.lock_timeout = need_value(argc, argv, &i)))
+                goto out;
+        } else if (opt_is(a, "--statement-timeout")) {
+            if (!(o.statement_timeout = need_value(argc, argv, &i)))
+                goto out;
+        } else if (opt_is(a, "--lock-wait")) {
+            if (!(o.lock_wait = need_value(argc, argv, &i)))
+                goto out;
+        } else if (a[0] == '-' && !(cmd && isdigit((unsigned char)a[1]))) {
+            /* "-1" after a command is a target (downgrade -1). */
             cli_error("unknown option %s (see autogen --help)", a);
             goto out;
         } else if (!cmd) {
             cmd = a;
         } else {
-            cli_error("unexpected argument %s", a);
-            goto out;
+            o.args[o.nargs++] = a;
         }
     }
     if (!cmd && o.message)
@@ -187,17 +223,40 @@ main(int argc, char **argv)
     if (!o.nschemas)
         for (size_t i = 0; i < o.cfg.nschemas; i++)
             o.schemas[o.nschemas++] = o.cfg.schemas[i];
+    if (!o.lock_timeout)
+        o.lock_timeout = o.cfg.lock_timeout;
+    if (!o.statement_timeout)
+        o.statement_timeout = o.cfg.statement_timeout;
+    if (!o.lock_wait)
+        o.lock_wait = o.cfg.lock_wait;
 
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-        if (strcmp(cmd, commands[i].name) == 0) {
-            rc = commands[i].run(&o);
+        const command *c = &commands[i];
+        if (strcmp(cmd, c->name) != 0)
+            continue;
+        if (c->maxargs >= 0 && o.nargs > (size_t)c->maxargs) {
+            cli_error("unexpected argument %s", o.args[c->maxargs]);
             goto out;
         }
+        /* database_url's ${VAR} references are expanded only where the
+         * URL is used, so `heads` or --url work without the variables. */
+        if (c->needs_db && !o.url && o.cfg.database_url) {
+            char *url = NULL;
+            if (ag_db_expand_vars(o.cfg.database_url, &url, &err) != 0) {
+                cli_error("%s: database_url: %s",
+                          o.cfg.path ? o.cfg.path : "config", err.msg);
+                goto out;
+            }
+            free(o.cfg.database_url);
+            o.cfg.database_url = url;
+        }
+        rc = c->run(&o);
+        goto out;
     }
     for (size_t i = 0; i < sizeof later / sizeof later[0]; i++) {
         if (strcmp(cmd, later[i]) == 0) {
-            cli_error("'%s' is not available in this version of autogen yet; "
-                      "this build has: diff, check",
+            cli_error("'%s' is not available in this version of autogen yet "
+                      "(see autogen --help for the commands it has)",
                       cmd);
             goto out;
         }
@@ -206,6 +265,11 @@ main(int argc, char **argv)
 out:
     ag_config_free(&o.cfg);
     free(o.schemas);
+    free(o.args);
+    /* pg_query_exit frees libpg_query's memory context and crashes when
+     * nothing created it (--help, --version, init): create it first, which
+     * is a no-op when a command already did. */
+    pg_query_init();
     pg_query_exit();
     return rc;
 }

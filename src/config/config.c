@@ -23,6 +23,9 @@ ag_config_free(ag_config *cfg)
     free(cfg->migrations);
     free(cfg->database_url);
     free(cfg->version_table_schema);
+    free(cfg->lock_timeout);
+    free(cfg->statement_timeout);
+    free(cfg->lock_wait);
     for (size_t i = 0; i < cfg->nschemas; i++)
         free(cfg->schemas[i]);
     free(cfg->schemas);
@@ -84,6 +87,12 @@ on_entry(void *user, const char *section, const char *key, const char *value)
         set(&cfg->database_url, value);
     } else if (strcmp(key, "version_table_schema") == 0) {
         set(&cfg->version_table_schema, value);
+    } else if (strcmp(key, "lock_timeout") == 0) {
+        set(&cfg->lock_timeout, value);
+    } else if (strcmp(key, "statement_timeout") == 0) {
+        set(&cfg->statement_timeout, value);
+    } else if (strcmp(key, "lock_wait") == 0) {
+        set(&cfg->lock_wait, value);
     } else if (strcmp(key, "schemas") == 0) {
         char *copy = ag_xstrdup(value), *save = NULL;
         for (char *tok = strtok_r(copy, ", \t", &save); tok;

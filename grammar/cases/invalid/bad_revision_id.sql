@@ -1,0 +1,1 @@
+-- autogen:revision 3F9C2A71D0BE

@@ -1,0 +1,5 @@
+-- autogen:revision 3f9c2a71d0be
+-- autogen:parents none
+-- autogen:message bad mode
+-- autogen:created 2026-11-21T07:24:10Z
+-- autogen:transaction all

@@ -1,0 +1,10 @@
+-- autogen:revision 3f9c2a71d0be
+-- autogen:parents none
+-- autogen:message a typo in SQL
+-- autogen:created 2026-11-21T07:24:10Z
+-- autogen:transaction per-revision
+
+-- autogen:upgrade
+CREATE TABLE t (id int);
+CREATE TABEL u (id int);
+-- autogen:downgrade

@@ -1,0 +1,11 @@
+-- autogen:revision 3f9c2a71d0be
+-- autogen:parents none
+-- autogen:message hand-written transaction
+-- autogen:created 2026-11-21T07:24:10Z
+-- autogen:transaction per-revision
+
+-- autogen:upgrade
+BEGIN;
+CREATE TABLE t (id int);
+COMMIT;
+-- autogen:downgrade

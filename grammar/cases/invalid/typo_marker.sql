@@ -1,0 +1,9 @@
+-- autogen:revision 3f9c2a71d0be
+-- autogen:parents none
+-- autogen:message misspelt marker
+-- autogen:created 2026-11-21T07:24:10Z
+-- autogen:transaction per-revision
+
+-- autogen:upgrade
+-- autogen:downgarde
+DROP TABLE t;

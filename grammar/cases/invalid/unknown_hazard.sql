@@ -1,0 +1,6 @@
+-- autogen:revision 3f9c2a71d0be
+-- autogen:parents none
+-- autogen:message bad hazard
+-- autogen:created 2026-11-21T07:24:10Z
+-- autogen:transaction per-revision
+-- autogen:hazards deletes-data, data-loss

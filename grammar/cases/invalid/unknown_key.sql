@@ -1,0 +1,3 @@
+-- autogen:revision 3f9c2a71d0be
+-- autogen:revison 3f9c2a71d0be
+-- autogen:parents none

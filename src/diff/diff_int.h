@@ -22,7 +22,9 @@ enum {
     P_DROP_CONSTRAINT = 60, /* other constraints, and indexes */
     P_CREATE_TABLE = 70,
     P_RENAME_COLUMN = 75,
+    P_REPLACE_DROP = 78, /* a generated column to be re-added, dropped */
     P_ALTER_COLUMN = 80, /* add column and every ALTER COLUMN */
+    P_REPLACE_ADD = 85,  /* ... and added back once its inputs changed */
     P_DROP_COLUMN = 90,
     P_ADD_CONSTRAINT = 100, /* primary key, unique, check, exclude */
     P_CREATE_INDEX = 110,

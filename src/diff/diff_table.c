@@ -25,6 +25,26 @@ generation_changed(const ag_column *a, const ag_column *b)
     return !a->generated || strcmp(a->generated->canon, b->generated->canon);
 }
 
+/* Does a canonical expression mention column `name`?  Canonical texts
+ * print a column reference as ColumnRef{fields=[String{sval="name" }] }
+ * (see src/canon/print.c). */
+static bool
+expr_uses_column(const ag_expr *e, const char *name)
+{
+    ag_buf needle;
+    ag_buf_init(&needle);
+    ag_buf_put(&needle, "ColumnRef{fields=[String{sval=\"");
+    for (const char *p = name; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            ag_buf_putc(&needle, '\\');
+        ag_buf_putc(&needle, *p);
+    }
+    ag_buf_put(&needle, "\" }]");
+    bool found = strstr(e->canon, needle.data) != NULL;
+    ag_buf_free(&needle);
+    return found;
+}
+
 static void
 match_columns(df_ctx *c, const ag_table *ft, const ag_table *tt, df_table *dt)
 {
@@ -72,6 +92,20 @@ match_columns(df_ctx *c, const ag_table *ft, const ag_table *tt, df_table *dt)
             dt->colfate[i] = C_DROP;
         else if (generation_changed(&ft->cols[i], dt->match[i]))
             dt->colfate[i] = C_REPLACE;
+    }
+    /* PostgreSQL refuses to change the type of a column that a stored
+     * generated column uses: such generated columns are dropped first and
+     * added back after (they are computed, so no data is lost). */
+    for (size_t i = 0; i < ft->ncols; i++) {
+        const ag_column *fc = &ft->cols[i], *tc = dt->match[i];
+        if (!tc || (strcmp(fc->type, tc->type) == 0 &&
+                    df_str_eq(fc->collation, tc->collation)))
+            continue;
+        for (size_t k = 0; k < ft->ncols; k++)
+            if (dt->colfate[k] == C_KEEP && ft->cols[k].generated &&
+                dt->match[k] && dt->match[k]->generated &&
+                expr_uses_column(ft->cols[k].generated, fc->name))
+                dt->colfate[k] = C_REPLACE;
     }
 }
 
@@ -209,8 +243,9 @@ static void
 add_column(df_ctx *c, const ag_table *ft, const ag_table *tt,
            const ag_column *tc, int step)
 {
-    ag_op *op = col_op(c, AG_OP_ADD_COLUMN, P_ALTER_COLUMN, step, ft, tt, NULL,
-                       tc);
+    ag_op *op = col_op(c, AG_OP_ADD_COLUMN,
+                       step == S_REPLACE_ADD ? P_REPLACE_ADD : P_ALTER_COLUMN,
+                       step, ft, tt, NULL, tc);
     if (tc->generated)
         df_hazard(c, op, AG_HAZARD_TABLE_REWRITE,
                   "adding stored generated column %s computes it for every "
@@ -422,10 +457,15 @@ diff_table(df_ctx *c, const ag_table *ft, df_table *dt)
                       "drops column %s and its values",
                       col_qn(c, ft, fc->name));
         } else if (dt->colfate[i] == C_REPLACE) {
-            ag_op *op = col_op(c, AG_OP_DROP_COLUMN, P_ALTER_COLUMN,
+            /* Dropped before any column changes (a column it reads may
+             * change type) and added back after them all. */
+            ag_op *op = col_op(c, AG_OP_DROP_COLUMN, P_REPLACE_DROP,
                                S_REPLACE_DROP, ft, tt, fc, dt->match[i]);
             op->sub = dt->match[i]->name;
-            op->note = "re-added: its generation expression changed";
+            op->note = generation_changed(fc, dt->match[i])
+                           ? "re-added: its generation expression changed"
+                           : "re-added: a column it is computed from changes "
+                             "type";
             add_column(c, ft, tt, dt->match[i], S_REPLACE_ADD);
         } else {
             diff_column(c, ft, tt, dt, i);

@@ -15,6 +15,7 @@
 #include "autogen/introspect.h"
 #include "autogen/literals.h"
 #include "autogen/loader.h"
+#include "autogen/runner.h"
 #include "cli.h"
 
 static void
@@ -239,6 +240,55 @@ cmd_diff(cli_opts *o)
     return rc;
 }
 
+/*
+ * The migration chain's part of `check`: when the migrations folder holds
+ * revisions, the database must have applied all of them, unchanged, and
+ * the chain must have one head.  Appends one line per problem to out and
+ * returns how many there were, or -1 on an error (already printed).
+ */
+static int
+check_chain(const cli_opts *o, PGconn *conn, ag_buf *out)
+{
+    struct stat st;
+    if (stat(o->migrations, &st) != 0 || !S_ISDIR(st.st_mode))
+        return 0;
+    ag_arena arena;
+    ag_arena_init(&arena);
+    ag_revgraph g;
+    ag_vstate vs;
+    int problems = -1;
+    if (cli_load_revisions(o, &arena, &g) != EXIT_OK)
+        goto out;
+    problems = 0;
+    if (g.n == 0)
+        goto out;
+    if (cli_read_versions(o, conn, &arena, &vs) != EXIT_OK) {
+        problems = -1;
+        goto out;
+    }
+    if (g.nheads > 1) {
+        ag_buf_printf(out, "! migration chain: %zu heads (join them with "
+                           "autogen merge -m MESSAGE)\n",
+                      g.nheads);
+        problems++;
+    }
+    ag_error err = {0};
+    if (ag_runner_check(&g, &vs, false, &err) != 0) {
+        ag_buf_printf(out, "! migration chain: %s\n", err.msg);
+        problems++;
+    }
+    for (size_t i = 0; i < g.n; i++) {
+        if (ag_vstate_find(&vs, g.revs[i]->id))
+            continue;
+        ag_buf_printf(out, "! migration %s not applied (%s)\n", g.revs[i]->id,
+                      g.revs[i]->path);
+        problems++;
+    }
+out:
+    ag_arena_destroy(&arena);
+    return problems;
+}
+
 int
 cmd_check(cli_opts *o)
 {
@@ -246,10 +296,18 @@ cmd_check(cli_opts *o)
     static const char *const formats[] = {"summary", "json", "sql", NULL};
     if (!format_ok(format, formats))
         return EXIT_ERROR;
+    PGconn *conn = NULL;
+    if (cli_connect(o, &conn) != EXIT_OK)
+        return EXIT_ERROR;
     cli_pipeline pl;
-    int rc = cli_pipeline_run(o, NULL, false, &pl);
+    int rc = cli_pipeline_run(o, conn, false, &pl);
+    ag_buf chain;
+    ag_buf_init(&chain);
+    int nchain = rc == EXIT_OK ? check_chain(o, conn, &chain) : 0;
+    if (nchain < 0)
+        rc = EXIT_ERROR;
     if (rc == EXIT_OK) {
-        size_t n = ag_plan_count(&pl.up);
+        size_t n = ag_plan_count(&pl.up) + (size_t)nchain;
         ag_buf out;
         ag_buf_init(&out);
         if (strcmp(format, "json") == 0) {
@@ -266,11 +324,14 @@ cmd_check(cli_opts *o)
                 ag_emit_sql(&pl.up, &out);
             else
                 ag_emit_summary(&pl.up, &out);
+            ag_buf_put(&out, chain.data);
         }
         fputs(out.data, stdout);
         ag_buf_free(&out);
         rc = n ? EXIT_DIFFERENCES : EXIT_OK;
     }
+    ag_buf_free(&chain);
     cli_pipeline_free(&pl);
+    PQfinish(conn);
     return rc;
 }

@@ -344,3 +344,30 @@ Test(runner, lock_timeout_applies_to_revision_sql, .timeout = 120)
     AGOUT(&p, 0, "upgrade", "--lock-timeout", "300ms");
     AGOUT(&p, 0, "check");
 }
+
+/* `check` covers the migration chain too: a revision written but not
+ * applied, or an applied file edited afterwards, is drift (exit 2), even
+ * when the schema itself happens to match. */
+Test(runner, check_reports_the_migration_chain, .timeout = 180)
+{
+    proj p;
+    proj_open(&p, "chaincheck");
+    write_text("models/users.sql", "CREATE TABLE users (id bigint PRIMARY "
+                                   "KEY);\n");
+    char *r1 = new_revision(&p, "create users", NULL);
+    AG(&p, 0, "upgrade");
+    char *clean = AGOUT(&p, 0, "check");
+    cr_expect(strstr(clean, "No drift") != NULL, "%s", clean);
+
+    /* A hand-written revision that changes nothing the models see. */
+    char *r2 = new_revision(&p, "note", "--empty");
+    char *out = AGOUT(&p, 2, "check");
+    cr_expect(strstr(out, "not applied") && strstr(out, rev_of(r2)), "%s", out);
+    AG(&p, 0, "upgrade");
+    AGOUT(&p, 0, "check");
+
+    /* Editing an applied file is a broken chain. */
+    edit_file(r1, "CREATE TABLE", "CREATE  TABLE");
+    out = AGOUT(&p, 2, "check");
+    cr_expect(strstr(out, "migration chain") != NULL, "%s", out);
+}

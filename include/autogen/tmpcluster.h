@@ -28,6 +28,13 @@ typedef struct ag_tmpcluster {
     /* Inputs, all optional (zero = default); set before ag_tmpcluster_start. */
     const char *parent_dir; /* where the temp dir goes: default $TMPDIR or /tmp */
     int port;               /* names the socket file only: default 5432 */
+    /* Extra server settings, each "name=value", passed as `-c name=value`
+     * after (so overriding) the durability and lock defaults; e.g.
+     * "shared_preload_libraries=pg_stat_statements".  The socket, port and
+     * listen_addresses cannot be overridden.  Not copied: they must live
+     * until ag_tmpcluster_start returns. */
+    const char *const *settings;
+    size_t nsettings;
 
     /* Filled by ag_tmpcluster_start. */
     char base_dir[AG_TMPCLUSTER_PATH_MAX];   /* the mkdtemp dir; also the socket dir */
@@ -40,9 +47,10 @@ typedef struct ag_tmpcluster {
 
 /* Create the directory, initdb, start the server and wait until it accepts
  * connections (up to 60 s).  c must be zeroed apart from the inputs above.
- * Returns 0, or a negative AG_E* code with err set (AG_EIO for file system
- * and process trouble, AG_EDB when initdb or the server fails, with the log
- * tail); on failure nothing is left running and the directory is removed. */
+ * Returns 0, or a negative AG_E* code with err set (AG_EINVAL for a setting
+ * that is not name=value, AG_EIO for file system and process trouble,
+ * AG_EDB when initdb or the server fails, with the log tail); on failure
+ * nothing is left running and the directory is removed. */
 int ag_tmpcluster_start(ag_tmpcluster *c, ag_error *err);
 
 /* Fast shutdown (SIGINT; escalating to SIGQUIT and SIGKILL if the server has

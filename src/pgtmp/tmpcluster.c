@@ -276,13 +276,39 @@ run_server(ag_tmpcluster *c, const runas *ru, int logfd, ag_error *err)
     snprintf(sockdir, sizeof sockdir, "unix_socket_directories=%s", c->base_dir);
     snprintf(port, sizeof port, "port=%d", c->port);
     /* Durability is pointless for data we delete; max_locks_per_transaction
-     * lets pg_dump lock every table of a large corpus schema. */
-    char *argv[] = {exe, "-D", c->data_dir, "-c", "listen_addresses=",
-                    "-c", sockdir, "-c", port, "-c", "fsync=off",
-                    "-c", "full_page_writes=off", "-c", "synchronous_commit=off",
-                    "-c", "max_connections=100", "-c", "max_locks_per_transaction=256",
-                    "-c", "autovacuum=off", "-c", "logging_collector=off", NULL};
+     * lets pg_dump lock every table of a large corpus schema.  The caller's
+     * settings come next and may override these (the last -c wins); where
+     * the server listens comes last, so that no setting can move it. */
+    static const char *const defaults[] = {
+        "fsync=off", "full_page_writes=off", "synchronous_commit=off",
+        "max_connections=100", "max_locks_per_transaction=256",
+        "autovacuum=off", "logging_collector=off"};
+    size_t ndefaults = sizeof defaults / sizeof defaults[0];
+    size_t nsets = ndefaults + c->nsettings + 3;
+    /* exe -D dir, a -c pair per setting, NULL */
+    char **argv = ag_xcalloc(3 + 2 * nsets + 1, sizeof *argv);
+    size_t k = 0;
+    argv[k++] = exe;
+    argv[k++] = "-D";
+    argv[k++] = c->data_dir;
+    for (size_t i = 0; i < nsets; i++) {
+        const char *set;
+        if (i < ndefaults)
+            set = defaults[i];
+        else if (i < ndefaults + c->nsettings)
+            set = c->settings[i - ndefaults];
+        else if (i == nsets - 3)
+            set = "listen_addresses=";
+        else if (i == nsets - 2)
+            set = sockdir;
+        else
+            set = port;
+        argv[k++] = "-c";
+        argv[k++] = (char *)set; /* execv's prototype; never written */
+    }
+    argv[k] = NULL;
     pid_t pid = spawn(argv, c->base_dir, logfd, ru, err);
+    free(argv);
     if (pid < 0)
         return AG_EIO;
     c->pid = pid;
@@ -321,6 +347,14 @@ ag_tmpcluster_start(ag_tmpcluster *c, ag_error *err)
     c->base_dir[0] = '\0';
     if (c->port <= 0)
         c->port = DEFAULT_PORT;
+    /* A setting without a name would reach the server as a stray argument. */
+    for (size_t i = 0; i < c->nsettings; i++) {
+        const char *s = c->settings[i], *eq = s ? strchr(s, '=') : NULL;
+        if (!eq || eq == s)
+            return ag_errorf(err, AG_EINVAL,
+                             "server setting '%s' is not name=value",
+                             s ? s : "(null)");
+    }
     if ((rc = ag_tmpcluster_find_bindir(c->bin_dir, sizeof c->bin_dir, err)) != 0)
         return rc;
     if ((rc = resolve_runas(&ru, err)) != 0)

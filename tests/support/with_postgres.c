@@ -1,8 +1,10 @@
 /*
  * with_postgres.c - run one command against a throwaway PostgreSQL cluster.
  *
- *   with-postgres [--] CMD [ARGS...]
+ *   with-postgres [--set NAME=VALUE]... [--] CMD [ARGS...]
  *
+ * --set passes a server setting (e.g. shared_preload_libraries=
+ * pg_stat_statements for the benchmark) on the postgres command line.
  * Starts a cluster (src/pgtmp), exports PGHOST/PGPORT/PGUSER/PGDATABASE and
  * AUTOGEN_TEST_PGHOST for it, runs CMD, then always stops the cluster and
  * removes its directory - also when CMD fails or we get SIGINT/SIGTERM/
@@ -109,9 +111,10 @@ run_command(char **argv)
 static void
 usage(FILE *f)
 {
-    fputs("usage: with-postgres [--] CMD [ARGS...]\n"
+    fputs("usage: with-postgres [--set NAME=VALUE]... [--] CMD [ARGS...]\n"
           "Runs CMD with a throwaway PostgreSQL cluster (Unix socket only);\n"
           "PGHOST, PGPORT, PGUSER, PGDATABASE and AUTOGEN_TEST_PGHOST point at it.\n"
+          "--set NAME=VALUE adds a server setting (repeatable).\n"
           "The cluster is removed afterwards; the exit status is CMD's.\n",
           f);
 }
@@ -124,18 +127,52 @@ main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    if (argc > 1 && !strcmp(argv[1], "--"))
-        first = 2;
+    /* Our options come first; the first word that is not one starts CMD.
+     * At most argc settings, so argv-sized storage always suffices. */
+    const char **settings = calloc((size_t)argc, sizeof *settings);
+    size_t nsettings = 0;
+    if (!settings) {
+        fprintf(stderr, "with-postgres: out of memory\n");
+        return 1;
+    }
+    while (first < argc) {
+        const char *a = argv[first], *val;
+        if (!strcmp(a, "--set")) {
+            val = first + 1 < argc ? argv[first + 1] : "";
+            first += 2;
+        } else if (!strncmp(a, "--set=", 6)) {
+            val = a + 6;
+            first++;
+        } else {
+            break;
+        }
+        /* A usage error here, before a cluster is started for nothing. */
+        if (!strchr(val, '=') || val[0] == '=') {
+            fprintf(stderr, "with-postgres: --set needs NAME=VALUE, not '%s'\n", val);
+            free(settings);
+            return 2;
+        }
+        settings[nsettings++] = val;
+    }
+    if (first < argc && !strcmp(argv[first], "--"))
+        first++;
     if (first >= argc) {
         usage(stderr);
+        free(settings);
         return 2;
     }
 
     install_handlers();
     ag_tmpcluster cluster;
     memset(&cluster, 0, sizeof cluster);
+    cluster.settings = settings;
+    cluster.nsettings = nsettings;
     ag_error err = {0};
-    if (ag_tmpcluster_start(&cluster, &err) != 0) {
+    int started = ag_tmpcluster_start(&cluster, &err);
+    free(settings); /* only start reads them */
+    cluster.settings = NULL;
+    cluster.nsettings = 0;
+    if (started != 0) {
         fprintf(stderr, "with-postgres: starting PostgreSQL: %s\n", err.msg);
         return 1;
     }

@@ -32,9 +32,11 @@
     X(EXTENSION, "extension", "EXTENSION")                              \
     X(ENUM, "enum type", "TYPE")                                        \
     X(SEQUENCE, "sequence", "SEQUENCE")                                 \
+    X(FUNCTION, "function", "FUNCTION")                                 \
     X(TABLE, "table", "TABLE")                                          \
     X(CONSTRAINT, "constraint", "CONSTRAINT")                           \
-    X(INDEX, "index", "INDEX")
+    X(INDEX, "index", "INDEX")                                          \
+    X(TRIGGER, "trigger", "TRIGGER")
 
 typedef enum ag_kind {
 #define AG_KIND_ENUM(id, word, sql) AG_KIND_##id,
@@ -165,6 +167,61 @@ typedef struct ag_index {
     bool implicit_name;
 } ag_index;
 
+/* One argument of a function, as CREATE FUNCTION declares it. */
+typedef struct ag_funcarg {
+    char mode;        /* 'i' IN, 'o' OUT, 'b' INOUT, 'v' VARIADIC,
+                         't' a column of RETURNS TABLE */
+    const char *name; /* NULL when unnamed */
+    const char *type; /* canonical (format_type spelling) */
+    const ag_expr *default_expr; /* NULL when none */
+} ag_funcarg;
+
+/*
+ * A function or procedure (aggregates and window functions are not managed
+ * yet).  Overloads are distinct objects: obj.name.name is the bare name
+ * followed by the canonical identity argument types, "f(integer, text)",
+ * so (kind, schema, name) stays unique; `fname` and `identity` keep the
+ * parts for emitting.  Every compared field is canonical on both sides:
+ * both are filled from a CREATE FUNCTION parse tree (the model's, or the
+ * one pg_get_functiondef prints) by the same code.
+ */
+typedef struct ag_function {
+    ag_object obj;
+    const char *fname;    /* bare name */
+    const char *identity; /* "integer, text": the identity argument types */
+    bool is_procedure;
+    ag_funcarg *args;     /* every argument, in order */
+    size_t nargs;
+    /* "integer", "SETOF public.t", "TABLE(a integer, b text)", "record";
+     * NULL for a procedure. */
+    const char *result;
+    const char *language;
+    const char *body;     /* prosrc, compared exactly */
+    const char *probin;   /* C functions: the object file, else NULL */
+    char volatility;      /* 'i', 's', 'v' */
+    char parallel;        /* 's', 'r', 'u' */
+    bool strict, security_definer, leakproof;
+    double cost, rows;    /* defaults filled in as CREATE FUNCTION does */
+    const char **config;  /* SET clauses, "name=value, value", in order */
+    size_t nconfig;
+    /* Schema-qualified types the signature names (row types of tables
+     * among them), for ordering against CREATE/DROP TABLE. */
+    ag_qname *types;
+    size_t ntypes;
+} ag_function;
+
+/* A trigger.  Like a constraint its identity is (schema, table, name):
+ * create with ag_catalog_add_trigger, look up with ag_catalog_find_trigger. */
+typedef struct ag_trigger {
+    ag_object obj;     /* (table's schema, trigger name) */
+    const char *table;
+    ag_qname func;     /* the trigger function: schema, bare name */
+    bool constraint;   /* CREATE CONSTRAINT TRIGGER */
+    /* def.sql: the whole CREATE TRIGGER statement, schema-qualified;
+     * def.canon: normalised with the trigger name left out. */
+    ag_expr def;
+} ag_trigger;
+
 /* ---- the catalog ---- */
 
 typedef struct ag_catalog_map ag_catalog_map;
@@ -174,6 +231,7 @@ typedef struct ag_catalog {
     ag_object **objs; /* objs[id - 1] */
     size_t nobjs, capobjs;
     ag_catalog_map *map; /* (kind, schema, name) -> object */
+    struct ag_conname_set *connames; /* constraint names per schema */
     /* Filled by ag_catalog_seal: per kind, sorted by (schema, name). */
     ag_object **sorted[AG_KIND_COUNT];
     size_t nsorted[AG_KIND_COUNT];
@@ -212,6 +270,12 @@ ag_constraint *ag_catalog_add_constraint(ag_catalog *cat, const char *schema,
 ag_constraint *ag_catalog_find_constraint(const ag_catalog *cat,
                                           const char *schema,
                                           const char *table, const char *name);
+
+/* Triggers: identity is (schema, table, name), as for constraints. */
+ag_trigger *ag_catalog_add_trigger(ag_catalog *cat, const char *schema,
+                                   const char *table, const char *name);
+ag_trigger *ag_catalog_find_trigger(const ag_catalog *cat, const char *schema,
+                                    const char *table, const char *name);
 
 #define ag_catalog_table(cat, s, n)                                     \
     ((ag_table *)ag_catalog_find((cat), AG_KIND_TABLE, (s), (n)))

@@ -12,8 +12,9 @@
  * constraints and attached indexes, dropped and system columns, identity
  * sequences, and autogen's version table with everything attached to it.
  * Only tables, columns, constraints (p, u, c, f, x), stand-alone indexes,
- * sequences, enums, extensions and schemas are read; other kinds (views,
- * functions, domains...) are not managed yet and do not appear.
+ * sequences, enums, extensions, schemas, functions and procedures, and user
+ * triggers are read; other kinds (views, aggregates, domains...) are not
+ * managed yet and do not appear.
  */
 #ifndef AUTOGEN_INTROSPECT_H
 #define AUTOGEN_INTROSPECT_H

@@ -77,6 +77,12 @@ uint32_t ag_hazard_parse(const char *name);
     X(DROP_CONSTRAINT, "drop_constraint")                                 \
     X(CREATE_INDEX, "create_index")                                       \
     X(DROP_INDEX, "drop_index")                                           \
+    X(CREATE_FUNCTION, "create_function")                                 \
+    X(REPLACE_FUNCTION, "replace_function")                               \
+    X(DROP_FUNCTION, "drop_function")                                     \
+    X(CREATE_TRIGGER, "create_trigger")                                   \
+    X(REPLACE_TRIGGER, "replace_trigger")                                 \
+    X(DROP_TRIGGER, "drop_trigger")                                       \
     X(SET_COMMENT, "set_comment")
 
 typedef enum ag_op_type {

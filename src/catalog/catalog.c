@@ -52,9 +52,18 @@ struct ag_catalog_map {
 static const char *
 obj_table(const ag_object *o)
 {
-    return o->kind == AG_KIND_CONSTRAINT && ((const ag_constraint *)o)->table
-               ? ((const ag_constraint *)o)->table
-               : "";
+    if (o->kind == AG_KIND_CONSTRAINT && ((const ag_constraint *)o)->table)
+        return ((const ag_constraint *)o)->table;
+    if (o->kind == AG_KIND_TRIGGER && ((const ag_trigger *)o)->table)
+        return ((const ag_trigger *)o)->table;
+    return "";
+}
+
+/* Kinds keyed on their table as well (names unique per table). */
+static bool
+per_table(ag_kind kind)
+{
+    return kind == AG_KIND_CONSTRAINT || kind == AG_KIND_TRIGGER;
 }
 
 static uint64_t
@@ -143,6 +152,103 @@ obj_slot(const ag_catalog_map *m, const ag_object *o)
     return map_slot_t(m, o->kind, o->name.schema, obj_table(o), o->name.name);
 }
 
+/* ---- constraint names per schema ----
+ * PostgreSQL picks implicit constraint names unique across the schema
+ * (ConstraintNameExists), so naming asks "is this name used anywhere in
+ * the schema?" once per unnamed constraint: a counted hash set keeps that
+ * O(1) (a scan of every object made loading quadratic). */
+
+typedef struct conname_entry {
+    char *key; /* schema '\x1f' name, malloc'd; NULL = empty slot */
+    size_t count;
+} conname_entry;
+
+struct ag_conname_set {
+    conname_entry *slots;
+    size_t cap, used;
+};
+
+static uint64_t
+hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return h;
+}
+
+static char *
+conname_key(const char *schema, const char *name)
+{
+    size_t a = strlen(schema), b = strlen(name);
+    char *k = ag_xmalloc(a + b + 2);
+    memcpy(k, schema, a);
+    k[a] = '\x1f';
+    memcpy(k + a + 1, name, b + 1);
+    return k;
+}
+
+static conname_entry *
+conname_slot(struct ag_conname_set *set, const char *key)
+{
+    size_t mask = set->cap - 1;
+    for (size_t i = hash_str(key) & mask;; i = (i + 1) & mask)
+        if (!set->slots[i].key || strcmp(set->slots[i].key, key) == 0)
+            return &set->slots[i];
+}
+
+static void
+conname_add(struct ag_conname_set *set, const char *schema, const char *name)
+{
+    if ((set->used + 1) * 2 > set->cap) {
+        struct ag_conname_set grown = {NULL, set->cap ? set->cap * 2 : 256, 0};
+        grown.slots = ag_xcalloc(grown.cap, sizeof *grown.slots);
+        for (size_t i = 0; i < set->cap; i++)
+            if (set->slots[i].key) {
+                *conname_slot(&grown, set->slots[i].key) = set->slots[i];
+                grown.used++;
+            }
+        free(set->slots);
+        *set = grown;
+    }
+    char *key = conname_key(schema, name);
+    conname_entry *e = conname_slot(set, key);
+    if (e->key) {
+        free(key);
+    } else {
+        e->key = key;
+        set->used++;
+    }
+    e->count++;
+}
+
+/* Entries are never removed, only counted down: a name used once stays a
+ * (zero-count) key, which costs nothing. */
+static void
+conname_del(struct ag_conname_set *set, const char *schema, const char *name)
+{
+    if (!set->cap)
+        return;
+    char *key = conname_key(schema, name);
+    conname_entry *e = conname_slot(set, key);
+    if (e->key && e->count)
+        e->count--;
+    free(key);
+}
+
+static bool
+conname_has(const struct ag_conname_set *set, const char *schema,
+            const char *name)
+{
+    if (!set->cap)
+        return false;
+    char *key = conname_key(schema, name);
+    conname_entry *e = conname_slot((struct ag_conname_set *)set, key);
+    bool found = e->key && e->count > 0;
+    free(key);
+    return found;
+}
+
 /* ---- catalog ---- */
 
 void
@@ -151,6 +257,7 @@ ag_catalog_init(ag_catalog *cat, const char *origin)
     memset(cat, 0, sizeof *cat);
     ag_arena_init(&cat->arena);
     cat->map = ag_xcalloc(1, sizeof *cat->map);
+    cat->connames = ag_xcalloc(1, sizeof *cat->connames);
     cat->origin = origin;
 }
 
@@ -160,6 +267,12 @@ ag_catalog_destroy(ag_catalog *cat)
     if (cat->map) {
         free(cat->map->slots);
         free(cat->map);
+    }
+    if (cat->connames) {
+        for (size_t i = 0; i < cat->connames->cap; i++)
+            free(cat->connames->slots[i].key);
+        free(cat->connames->slots);
+        free(cat->connames);
     }
     for (int k = 0; k < AG_KIND_COUNT; k++)
         free(cat->sorted[k]);
@@ -174,7 +287,7 @@ ag_catalog_add(ag_catalog *cat, ag_kind kind, const char *schema,
 {
     if (!schema)
         schema = "";
-    if (kind != AG_KIND_CONSTRAINT && map_slot(cat->map, kind, schema, name))
+    if (!per_table(kind) && map_slot(cat->map, kind, schema, name))
         return NULL;
     ag_object *obj = ag_arena_alloc(&cat->arena, size);
     obj->kind = kind;
@@ -189,7 +302,7 @@ ag_catalog_add(ag_catalog *cat, ag_kind kind, const char *schema,
     /* A constraint is keyed on its table, which the caller sets after this
      * returns: it enters the lookup map at ag_catalog_seal (or at once
      * through ag_catalog_add_constraint). */
-    if (kind != AG_KIND_CONSTRAINT)
+    if (!per_table(kind))
         map_insert(cat->map, obj);
     cat->sealed = false;
     return obj;
@@ -217,6 +330,28 @@ ag_catalog_find_constraint(const ag_catalog *cat, const char *schema,
     return slot ? (ag_constraint *)*slot : NULL;
 }
 
+ag_trigger *
+ag_catalog_add_trigger(ag_catalog *cat, const char *schema, const char *table,
+                       const char *name)
+{
+    if (ag_catalog_find_trigger(cat, schema, table, name))
+        return NULL;
+    ag_trigger *t =
+        ag_catalog_add(cat, AG_KIND_TRIGGER, schema, name, sizeof *t);
+    t->table = ag_arena_strdup(&cat->arena, table);
+    map_insert(cat->map, &t->obj);
+    return t;
+}
+
+ag_trigger *
+ag_catalog_find_trigger(const ag_catalog *cat, const char *schema,
+                        const char *table, const char *name)
+{
+    ag_object **slot =
+        map_slot_t(cat->map, AG_KIND_TRIGGER, schema, table, name);
+    return slot ? (ag_trigger *)*slot : NULL;
+}
+
 void
 ag_catalog_remove(ag_catalog *cat, ag_object *obj)
 {
@@ -224,8 +359,11 @@ ag_catalog_remove(ag_catalog *cat, ag_object *obj)
     if (slot && *slot == obj)
         *slot = TOMBSTONE;
     /* Keep the id slot (ids stay dense and stable) but mark it empty. */
-    if (obj->id && obj->id <= cat->nobjs && cat->objs[obj->id - 1] == obj)
+    if (obj->id && obj->id <= cat->nobjs && cat->objs[obj->id - 1] == obj) {
         cat->objs[obj->id - 1] = NULL;
+        if (obj->kind == AG_KIND_CONSTRAINT)
+            conname_del(cat->connames, obj->name.schema, obj->name.name);
+    }
     cat->sealed = false;
 }
 
@@ -238,6 +376,10 @@ ag_catalog_rename(ag_catalog *cat, ag_object *obj, const char *newname)
     ag_object **slot = obj_slot(cat->map, obj);
     if (slot && *slot == obj)
         *slot = TOMBSTONE;
+    if (obj->kind == AG_KIND_CONSTRAINT) {
+        conname_del(cat->connames, obj->name.schema, obj->name.name);
+        conname_add(cat->connames, obj->name.schema, newname);
+    }
     obj->name.name = ag_arena_strdup(&cat->arena, newname);
     map_insert(cat->map, obj);
     cat->sealed = false;
@@ -265,17 +407,7 @@ bool
 ag_catalog_conname_taken(const ag_catalog *cat, const char *schema,
                          const char *name)
 {
-    /* PostgreSQL checks constraint names across the whole schema when it
-     * picks one (ConstraintNameExists).  Only unnamed model constraints
-     * ask, so a scan is cheap enough. */
-    for (size_t i = 0; i < cat->nobjs; i++) {
-        const ag_object *o = cat->objs[i];
-        if (o && o->kind == AG_KIND_CONSTRAINT &&
-            strcmp(o->name.name, name) == 0 &&
-            strcmp(o->name.schema, schema) == 0)
-            return true;
-    }
-    return false;
+    return conname_has(cat->connames, schema, name);
 }
 
 int
@@ -313,7 +445,7 @@ ag_catalog_seal(ag_catalog *cat)
         if (!o)
             continue;
         cat->sorted[o->kind][cat->nsorted[o->kind]++] = o;
-        if (o->kind == AG_KIND_CONSTRAINT && !obj_slot(cat->map, o))
+        if (per_table(o->kind) && !obj_slot(cat->map, o))
             map_insert(cat->map, o);
     }
     for (int k = 0; k < AG_KIND_COUNT; k++)
@@ -333,10 +465,10 @@ ag_table_column(const ag_table *tbl, const char *name)
 ag_column *
 ag_table_add_column(ag_catalog *cat, ag_table *tbl, const ag_column *col)
 {
-    /* Grow by doubling inside the arena: capacity is the next power of two
-     * at or above ncols, so a copy happens only when ncols hits one. */
+    /* Grow by doubling inside the arena: 8 slots first, then a copy each
+     * time ncols reaches a power of two from 8 on. */
     size_t n = tbl->ncols;
-    if (n == 0 || (n & (n - 1)) == 0) {
+    if (n == 0 || (n >= 8 && (n & (n - 1)) == 0)) {
         size_t cap = n ? n * 2 : 8;
         ag_column *cols = ag_arena_alloc(&cat->arena, cap * sizeof *cols);
         if (n)
@@ -366,6 +498,37 @@ dump_list(ag_buf *out, const char *key, const char **items, size_t n)
     for (size_t i = 0; i < n; i++)
         ag_buf_printf(out, "%s%s", i ? "," : "", items[i]);
     ag_buf_putc(out, ')');
+}
+
+static void
+dump_function(ag_buf *out, const ag_function *f)
+{
+    ag_buf_printf(out, " %s args=(",
+                  f->is_procedure ? "procedure" : "function");
+    for (size_t i = 0; i < f->nargs; i++) {
+        const ag_funcarg *a = &f->args[i];
+        ag_buf_printf(out, "%s%c %s %s", i ? ", " : "", a->mode,
+                      a->name ? a->name : "-", a->type);
+        if (a->default_expr)
+            ag_buf_printf(out, " default %s", a->default_expr->canon);
+    }
+    ag_buf_putc(out, ')');
+    dump_str(out, "returns", f->result);
+    ag_buf_printf(out, " language=%s volatility=%c parallel=%c%s%s%s "
+                       "cost=%g rows=%g",
+                  f->language, f->volatility, f->parallel,
+                  f->strict ? " strict" : "",
+                  f->security_definer ? " security-definer" : "",
+                  f->leakproof ? " leakproof" : "", f->cost, f->rows);
+    dump_list(out, "set", f->config, f->nconfig);
+    dump_str(out, "probin", f->probin);
+    /* The body in full, on one line: the dump is one object per line. */
+    ag_buf_put(out, " body=");
+    for (const char *p = f->body ? f->body : ""; *p; p++) {
+        if (*p == '\n' || *p == '\\')
+            ag_buf_putc(out, '\\');
+        ag_buf_putc(out, *p == '\n' ? 'n' : *p);
+    }
 }
 
 void
@@ -443,6 +606,14 @@ ag_catalog_dump(const ag_catalog *cat, ag_buf *out)
             case AG_KIND_INDEX: {
                 const ag_index *x = (const ag_index *)o;
                 ag_buf_printf(out, " on=%s def=%s", x->table, x->def.canon);
+                break;
+            }
+            case AG_KIND_FUNCTION:
+                dump_function(out, (const ag_function *)o);
+                break;
+            case AG_KIND_TRIGGER: {
+                const ag_trigger *t = (const ag_trigger *)o;
+                ag_buf_printf(out, " on=%s def=%s", t->table, t->def.canon);
                 break;
             }
             default:

@@ -294,6 +294,7 @@ ag_diff(const ag_catalog *from, const ag_catalog *to, ag_plan *plan,
     df_tables(&c);
     df_constraints(&c);
     df_sequences(&c);
+    df_routines(&c); /* after tables: orders functions against them */
     diff_schemas(&c);
     diff_extensions(&c);
     int rc = finish(&c, err);

@@ -18,6 +18,8 @@ enum {
     P_CREATE_EXTENSION = 20,
     P_ENUM = 30, /* create enum, add value, enum rebuild */
     P_SEQUENCE = 40, /* create/alter sequence, OWNED BY NONE */
+    P_DROP_TRIGGER = 42, /* always safe early; before a function goes */
+    P_FUNCTION = 45, /* create / replace, and drop before re-create */
     P_DROP_FK = 50,
     P_DROP_CONSTRAINT = 60, /* other constraints, and indexes */
     P_CREATE_TABLE = 70,
@@ -29,9 +31,11 @@ enum {
     P_ADD_CONSTRAINT = 100, /* primary key, unique, check, exclude */
     P_CREATE_INDEX = 110,
     P_ADD_FK = 120,
+    P_CREATE_TRIGGER = 125, /* after its table and its function */
     P_OWNED_BY = 130,
     P_DROP_TABLE = 140,
     P_DROP_SEQUENCE = 150,
+    P_DROP_FUNCTION = 155, /* after the tables whose defaults use it */
     P_DROP_ENUM = 160,
     P_DROP_EXTENSION = 170,
     P_DROP_SCHEMA = 180,
@@ -142,6 +146,9 @@ df_typechange df_classify_type_change(const char *from, const char *to);
 
 /* ---- diff_cons.c ---- */
 void df_constraints(df_ctx *c);
+
+/* ---- diff_routines.c: functions, procedures and triggers ---- */
+void df_routines(df_ctx *c);
 
 /* ---- diff_types.c ---- */
 void df_enums(df_ctx *c);

@@ -7,7 +7,7 @@
  * names are quoted by ident.c, and expressions and definitions are the
  * `sql` texts from the catalog, copied verbatim.
  */
-#include "autogen/emit.h"
+#include "emit_int.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -536,6 +536,19 @@ comment_target(ag_buf *out, const ag_op *op)
         ag_buf_put(out, " ON ");
         put_table(out, op);
         return;
+    case AG_KIND_FUNCTION: {
+        const ag_function *f =
+            (const ag_function *)(op->to_obj ? op->to_obj : op->from_obj);
+        ag_buf_put(out, f->is_procedure ? "PROCEDURE " : "FUNCTION ");
+        em_function_signature(out, f);
+        return;
+    }
+    case AG_KIND_TRIGGER:
+        ag_buf_put(out, "TRIGGER ");
+        ag_quote_ident(out, op->name.name);
+        ag_buf_put(out, " ON ");
+        put_table(out, op);
+        return;
     case AG_KIND_SCHEMA:
     case AG_KIND_EXTENSION:
         ag_buf_printf(out, "%s ", ag_kind_sql(op->kind));
@@ -614,6 +627,14 @@ ag_emit_op_sql(const ag_op *op, ag_buf *out)
     case AG_OP_DROP_INDEX:
     case AG_OP_SET_COMMENT:
         emit_object_op(out, op);
+        break;
+    case AG_OP_CREATE_FUNCTION:
+    case AG_OP_REPLACE_FUNCTION:
+    case AG_OP_DROP_FUNCTION:
+    case AG_OP_CREATE_TRIGGER:
+    case AG_OP_REPLACE_TRIGGER:
+    case AG_OP_DROP_TRIGGER:
+        em_routine_sql(op, out);
         break;
     default:
         emit_column_op(out, op);

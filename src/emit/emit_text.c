@@ -6,7 +6,7 @@
  * exactly what differs, so each line names the object (quoted as in SQL)
  * and, for alterations, the old and new value.
  */
-#include "autogen/emit.h"
+#include "emit_int.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -25,6 +25,10 @@ ag_emit_comment_text(ag_buf *out, const char *text)
 void
 ag_emit_sql(const ag_plan *plan, ag_buf *out)
 {
+    /* As pg_dump does: a SQL-language body may mention a table created
+     * later in the same script. */
+    if (em_plan_has_functions(plan))
+        ag_buf_put(out, "SET check_function_bodies = false;\n\n");
     for (size_t i = 0; i < plan->nops; i++) {
         const ag_op *op = &plan->ops[i];
         if (i)
@@ -54,6 +58,8 @@ sign_of(ag_op_type t)
     case AG_OP_ADD_COLUMN:
     case AG_OP_ADD_CONSTRAINT:
     case AG_OP_CREATE_INDEX:
+    case AG_OP_CREATE_FUNCTION:
+    case AG_OP_CREATE_TRIGGER:
         return '+';
     case AG_OP_DROP_SCHEMA:
     case AG_OP_DROP_EXTENSION:
@@ -64,6 +70,8 @@ sign_of(ag_op_type t)
     case AG_OP_DROP_COLUMN:
     case AG_OP_DROP_CONSTRAINT:
     case AG_OP_DROP_INDEX:
+    case AG_OP_DROP_FUNCTION:
+    case AG_OP_DROP_TRIGGER:
         return '-';
     default:
         return '~';
@@ -88,6 +96,10 @@ put_object(ag_buf *out, const ag_op *op)
         ag_quote_qname(out, op->name.schema, op->name.name);
         ag_buf_putc(out, '.');
         ag_quote_ident(out, col->name);
+        return;
+    }
+    if (op->kind == AG_KIND_FUNCTION || op->kind == AG_KIND_TRIGGER) {
+        em_routine_object(out, op);
         return;
     }
     ag_buf_printf(out, "%s ", ag_kind_name(op->kind));
@@ -280,6 +292,10 @@ put_change(ag_buf *out, const ag_op *op)
         ag_quote_ident(out, s->owned_col);
         return;
     }
+    case AG_OP_REPLACE_FUNCTION:
+    case AG_OP_REPLACE_TRIGGER:
+        em_routine_changes(out, op);
+        return;
     case AG_OP_SET_COMMENT:
         ag_buf_put(out, ": comment ");
         put_comment(out, op->old_comment);
@@ -357,7 +373,8 @@ json_object(ag_buf *out, const ag_op *op)
     if (*op->name.schema)
         ag_buf_printf(&b, "%s.", op->name.schema);
     const ag_column *col = op->kind == AG_KIND_TABLE ? op_col(op) : NULL;
-    if (op->table && op->kind == AG_KIND_CONSTRAINT)
+    if (op->table &&
+        (op->kind == AG_KIND_CONSTRAINT || op->kind == AG_KIND_TRIGGER))
         ag_buf_printf(&b, "%s.", op->table);
     ag_buf_put(&b, op->name.name);
     if (col)

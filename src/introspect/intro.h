@@ -87,5 +87,7 @@ int ag_intro_tables(ag_intro *s, ag_error *err);
 int ag_intro_columns(ag_intro *s, ag_error *err); /* after tables */
 int ag_intro_constraints(ag_intro *s, ag_error *err);
 int ag_intro_indexes(ag_intro *s, ag_error *err);
+int ag_intro_functions(ag_intro *s, ag_error *err);
+int ag_intro_triggers(ag_intro *s, ag_error *err);
 
 #endif

@@ -291,7 +291,17 @@ dispatch(ag_loader *ld, ld_pos pos, ag_node *n)
         ld_alter_sequence(ld, pos, n->alter_seq_stmt);
         break;
     case PG_QUERY__NODE__NODE_COMMENT_STMT:
-        ld_comment(ld, pos, n->comment_stmt);
+        switch (n->comment_stmt->objtype) {
+        case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER:
+            ld_comment_routine(ld, pos, n->comment_stmt);
+            break;
+        default:
+            ld_comment(ld, pos, n->comment_stmt);
+            break;
+        }
         break;
     case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
         ld_variable_set(ld, pos, n->variable_set_stmt);
@@ -335,12 +345,10 @@ dispatch(ag_loader *ld, ld_pos pos, ag_node *n)
         unsupported(ld, pos, "CREATE VIEW");
         break;
     case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
-        unsupported(ld, pos,
-                    n->create_function_stmt->is_procedure ? "CREATE PROCEDURE"
-                                                          : "CREATE FUNCTION");
+        ld_create_function(ld, pos, n->create_function_stmt);
         break;
     case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
-        unsupported(ld, pos, "CREATE TRIGGER");
+        ld_create_trigger(ld, pos, n->create_trig_stmt);
         break;
     case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT:
         unsupported(ld, pos, "CREATE DOMAIN");
@@ -543,6 +551,7 @@ int
 ag_loader_finish(ag_loader *ld, ag_error *err)
 {
     ld_resolve(ld);
+    ld_resolve_routines(ld);
     ag_catalog_seal(ld->cat);
     if (ld->diag->nerrors)
         return ag_errorf(err, AG_EPARSE, "%zu error%s in the model files",

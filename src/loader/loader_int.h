@@ -35,6 +35,9 @@ typedef enum ld_pending_kind {
     PEND_OWNED_BY, /* ALTER SEQUENCE ... OWNED BY */
     PEND_COMMENT,
     PEND_COLUMN_TYPE, /* a column whose type names a user type */
+    PEND_TRIGGER,     /* CREATE TRIGGER: its table and function resolved
+                         once every file is in (load_trigger.c) */
+    PEND_ROUTINE_COMMENT, /* COMMENT ON FUNCTION/PROCEDURE/TRIGGER */
 } ld_pending_kind;
 
 /* Work that needs the whole model first, done in ag_loader_finish in the
@@ -97,6 +100,13 @@ void ld_create_sequence(ag_loader *ld, ld_pos pos, PgQuery__CreateSeqStmt *s);
 void ld_alter_sequence(ag_loader *ld, ld_pos pos, PgQuery__AlterSeqStmt *s);
 void ld_comment(ag_loader *ld, ld_pos pos, PgQuery__CommentStmt *s);
 bool ld_set_search_path(ag_loader *ld, const char *value_list_sql);
+void ld_create_function(ag_loader *ld, ld_pos pos,
+                        PgQuery__CreateFunctionStmt *s);
+void ld_create_trigger(ag_loader *ld, ld_pos pos, PgQuery__CreateTrigStmt *s);
+/* COMMENT ON FUNCTION / PROCEDURE / ROUTINE / TRIGGER: deferred. */
+void ld_comment_routine(ag_loader *ld, ld_pos pos, PgQuery__CommentStmt *s);
+/* Triggers, then comments on routines: after ld_resolve (load_trigger.c). */
+void ld_resolve_routines(ag_loader *ld);
 void ld_variable_set(ag_loader *ld, ld_pos pos, PgQuery__VariableSetStmt *s);
 
 /* shared by table and sequence code */

@@ -4,9 +4,9 @@
  * database (setup.sql first when present, then schema.sql) and
  * `autogen check` runs with the same schema.sql as models.
  *
- * chinook and temporal hold only object kinds autogen manages, so they must
- * be in sync (exit 0).  The others use kinds that come later (views,
- * functions, triggers...): for them the check must run to completion - exit
+ * chinook, temporal and synapse hold only object kinds autogen manages, so
+ * they must be in sync (exit 0).  The others use kinds that come later
+ * (views, domains, composite types...): for them the check must run to completion - exit
  * 0, 1 or 2, no signal, no sanitizer report - and each prints a one-line
  * report (also appended to $AUTOGEN_CORPUS_REPORT when set).
  */
@@ -30,7 +30,7 @@ struct schema_param {
     int missing; /* the corpus is absent: a single placeholder that skips */
 };
 
-static const char *const clean_schemas[] = {"chinook", "temporal"};
+static const char *const clean_schemas[] = {"chinook", "temporal", "synapse"};
 
 static const char *
 corpus_root(void)

@@ -1,0 +1,22 @@
+/*
+ * emit_int.h - what the emitter's files share (private to src/emit).
+ */
+#ifndef AUTOGEN_EMIT_INT_H
+#define AUTOGEN_EMIT_INT_H
+
+#include "autogen/emit.h"
+
+/* The statements of a function or trigger op (emit_routines.c). */
+void em_routine_sql(const ag_op *op, ag_buf *out);
+/* "public.f(integer, text)": how DROP and COMMENT name a function. */
+void em_function_signature(ag_buf *out, const ag_function *f);
+/* The object a function or trigger op is about, for summaries:
+ * "function public.f(integer)", "trigger t on public.tbl". */
+void em_routine_object(ag_buf *out, const ag_op *op);
+/* The ": what changed" part of a REPLACE_FUNCTION / REPLACE_TRIGGER. */
+void em_routine_changes(ag_buf *out, const ag_op *op);
+/* Does the plan create or replace a function (then the script starts by
+ * turning check_function_bodies off, as pg_dump does)? */
+bool em_plan_has_functions(const ag_plan *plan);
+
+#endif

@@ -3,6 +3,8 @@
  * the plan out as SQL, a summary or JSON.
  */
 #include <dirent.h>
+#include <pg_query.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,11 +124,9 @@ cli_connect(const cli_opts *o, PGconn **conn)
     return EXIT_OK;
 }
 
-/* Reads the database into cat and, on the same session, gives the
- * model's constant defaults their server-canonical text. */
+/* Reads the database into cat (one read-only snapshot). */
 static int
-read_database(const cli_opts *o, PGconn *conn, ag_catalog *cat,
-              ag_catalog *models)
+read_database(const cli_opts *o, PGconn *conn, ag_catalog *cat)
 {
     ag_error err = {0};
     ag_introspect_opts io = {
@@ -135,10 +135,7 @@ read_database(const cli_opts *o, PGconn *conn, ag_catalog *cat,
         .version_schema = o->cfg.version_table_schema,
     };
     ag_introspect_stats st = {0};
-    int rc = ag_introspect(conn, &io, cat, &st, &err);
-    if (rc == 0)
-        rc = ag_introspect_canon_literals(conn, models, &st.queries, &err);
-    if (rc) {
+    if (ag_introspect(conn, &io, cat, &st, &err) != 0) {
         cli_error("%s", err.msg);
         return EXIT_ERROR;
     }
@@ -150,6 +147,40 @@ read_database(const cli_opts *o, PGconn *conn, ag_catalog *cat,
     return EXIT_OK;
 }
 
+/* On the same session: the models' constant defaults get the server's
+ * canonical text (see src/introspect/literals.c). */
+static int
+canon_literals(PGconn *conn, ag_catalog *models)
+{
+    ag_error err = {0};
+    int queries = 0;
+    if (ag_introspect_canon_literals(conn, models, &queries, &err) != 0) {
+        cli_error("%s", err.msg);
+        return EXIT_ERROR;
+    }
+    return EXIT_OK;
+}
+
+/* The models are parsed in a second thread while the main thread reads
+ * the database: the two are independent (separate catalogs and arenas;
+ * libpg_query keeps its memory contexts per thread), so the wall time is
+ * the longer of the two instead of their sum. */
+typedef struct load_job {
+    const cli_opts *o;
+    ag_catalog *cat;
+    int rc;
+} load_job;
+
+static void *
+load_thread(void *arg)
+{
+    load_job *job = arg;
+    /* libpg_query frees this thread's parser memory itself when the
+     * thread ends (a thread-specific destructor): no pg_query_exit. */
+    job->rc = load_models(job->o, job->cat);
+    return NULL;
+}
+
 int
 cli_pipeline_run(const cli_opts *o, PGconn *conn, bool want_down,
                  cli_pipeline *pl)
@@ -157,14 +188,26 @@ cli_pipeline_run(const cli_opts *o, PGconn *conn, bool want_down,
     memset(pl, 0, sizeof *pl);
     ag_catalog_init(&pl->models, "models");
     ag_catalog_init(&pl->db, "database");
-    int rc = load_models(o, &pl->models);
+    load_job job = {o, &pl->models, EXIT_ERROR};
+    pthread_t loader;
+    bool threaded = pthread_create(&loader, NULL, load_thread, &job) == 0;
+    if (!threaded)
+        job.rc = load_models(o, &pl->models);
+
     PGconn *own = NULL;
-    if (rc == EXIT_OK && !conn) {
+    int rc = EXIT_OK;
+    if (!conn) {
         rc = cli_connect(o, &own);
         conn = own;
     }
     if (rc == EXIT_OK)
-        rc = read_database(o, conn, &pl->db, &pl->models);
+        rc = read_database(o, conn, &pl->db);
+    if (threaded)
+        pthread_join(loader, NULL);
+    if (rc == EXIT_OK)
+        rc = job.rc;
+    if (rc == EXIT_OK)
+        rc = canon_literals(conn, &pl->models);
     if (own)
         PQfinish(own);
     if (rc != EXIT_OK)

@@ -31,6 +31,8 @@
     X(SCHEMA, "schema", "SCHEMA")                                       \
     X(EXTENSION, "extension", "EXTENSION")                              \
     X(ENUM, "enum type", "TYPE")                                        \
+    X(DOMAIN, "domain", "DOMAIN")                                       \
+    X(COMPOSITE, "composite type", "TYPE")                              \
     X(SEQUENCE, "sequence", "SEQUENCE")                                 \
     X(FUNCTION, "function", "FUNCTION")                                 \
     X(TABLE, "table", "TABLE")                                          \
@@ -84,6 +86,25 @@ typedef struct ag_enum {
     size_t nlabels;
 } ag_enum;
 
+/* A CHECK constraint of a domain.  def.sql is "CHECK (VALUE > 0)" (with
+ * NOT VALID when so), def.canon its normalised form. */
+typedef struct ag_domain_check {
+    const char *name; /* named as PostgreSQL names it: <domain>_check... */
+    ag_expr def;
+} ag_domain_check;
+
+/* CREATE DOMAIN.  `type` is the canonical base type (a user type
+ * schema-qualified, as for columns). */
+typedef struct ag_domain {
+    ag_object obj;
+    const char *type;
+    const char *collation; /* as for columns; NULL = the base type's */
+    bool notnull;
+    const ag_expr *default_expr; /* NULL when none */
+    ag_domain_check *checks;     /* sorted by name */
+    size_t nchecks;
+} ag_domain;
+
 typedef struct ag_sequence {
     ag_object obj;
     const char *type; /* "bigint", "integer" or "smallint" */
@@ -122,6 +143,14 @@ typedef struct ag_table {
     size_t ncols;
     char persistence; /* 'p' permanent, 'u' unlogged */
 } ag_table;
+
+/* CREATE TYPE ... AS (...).  Attributes reuse ag_column: only name, type,
+ * collation and loc are used. */
+typedef struct ag_composite {
+    ag_object obj;
+    ag_column *attrs; /* in attnum order */
+    size_t nattrs;
+} ag_composite;
 
 typedef enum ag_contype {
     AG_CON_PRIMARY = 'p',

@@ -53,6 +53,17 @@ uint32_t ag_hazard_parse(const char *name);
     X(REBUILD_ENUM, "rebuild_enum")                                       \
     X(DROP_OLD_ENUM, "drop_old_enum")                                     \
     X(DROP_ENUM, "drop_enum")                                             \
+    X(CREATE_DOMAIN, "create_domain")                                     \
+    X(ALTER_DOMAIN_DEFAULT, "alter_domain_default")                       \
+    X(ALTER_DOMAIN_NOT_NULL, "alter_domain_not_null")                     \
+    X(ADD_DOMAIN_CHECK, "add_domain_check")                               \
+    X(DROP_DOMAIN_CHECK, "drop_domain_check")                             \
+    X(DROP_DOMAIN, "drop_domain")                                         \
+    X(CREATE_COMPOSITE, "create_composite")                               \
+    X(ADD_ATTRIBUTE, "add_attribute")                                     \
+    X(DROP_ATTRIBUTE, "drop_attribute")                                   \
+    X(ALTER_ATTRIBUTE_TYPE, "alter_attribute_type")                       \
+    X(DROP_COMPOSITE, "drop_composite")                                   \
     X(CREATE_SEQUENCE, "create_sequence")                                 \
     X(ALTER_SEQUENCE, "alter_sequence")                                   \
     X(SET_SEQUENCE_OWNER, "set_sequence_owner")                           \
@@ -121,7 +132,9 @@ typedef struct ag_op {
     const ag_column *from_col, *to_col;
     const char *note;  /* why the op exists when not obvious, or NULL */
 
-    const char *label, *anchor; /* ADD_ENUM_VALUE: label, BEFORE/AFTER */
+    /* ADD_ENUM_VALUE: label, BEFORE/AFTER.  Domain check ops: the check's
+     * name; attribute ops: the attribute's name. */
+    const char *label, *anchor;
     bool before;
     const char *old_name;      /* REBUILD_ENUM, DROP_OLD_ENUM: renamed */
     const ag_enum_use *uses;   /* REBUILD_ENUM */

@@ -531,6 +531,33 @@ dump_function(ag_buf *out, const ag_function *f)
     }
 }
 
+static void
+dump_udt(ag_buf *out, const ag_object *o)
+{
+    if (o->kind == AG_KIND_DOMAIN) {
+        const ag_domain *d = (const ag_domain *)o;
+        ag_buf_printf(out, " type=%s", d->type);
+        dump_str(out, "collate", d->collation);
+        if (d->notnull)
+            ag_buf_put(out, " not-null");
+        if (d->default_expr)
+            dump_str(out, "default", d->default_expr->canon);
+        for (size_t i = 0; i < d->nchecks; i++)
+            ag_buf_printf(out, " check %s=%s", d->checks[i].name,
+                          d->checks[i].def.canon);
+        return;
+    }
+    const ag_composite *c = (const ag_composite *)o;
+    ag_buf_put(out, " attrs=(");
+    for (size_t i = 0; i < c->nattrs; i++) {
+        ag_buf_printf(out, "%s%s %s", i ? ", " : "", c->attrs[i].name,
+                      c->attrs[i].type);
+        if (c->attrs[i].collation)
+            ag_buf_printf(out, " collate %s", c->attrs[i].collation);
+    }
+    ag_buf_putc(out, ')');
+}
+
 void
 ag_catalog_dump(const ag_catalog *cat, ag_buf *out)
 {
@@ -610,6 +637,10 @@ ag_catalog_dump(const ag_catalog *cat, ag_buf *out)
             }
             case AG_KIND_FUNCTION:
                 dump_function(out, (const ag_function *)o);
+                break;
+            case AG_KIND_DOMAIN:
+            case AG_KIND_COMPOSITE:
+                dump_udt(out, o);
                 break;
             case AG_KIND_TRIGGER: {
                 const ag_trigger *t = (const ag_trigger *)o;

@@ -291,13 +291,16 @@ ag_diff(const ag_catalog *from, const ag_catalog *to, ag_plan *plan,
 
     df_match_tables(&c);
     df_enums(&c);
+    df_domains(&c);
+    df_composites(&c);
     df_tables(&c);
     df_constraints(&c);
     df_sequences(&c);
     df_routines(&c); /* after tables: orders functions against them */
     diff_schemas(&c);
     diff_extensions(&c);
-    int rc = finish(&c, err);
+    int rc = c.fail ? ag_errorf(err, AG_EUNSUPPORTED, "%s", c.fail)
+                    : finish(&c, err);
 
     free(c.ops);
     free(c.edge_from);

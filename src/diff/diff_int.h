@@ -17,6 +17,9 @@ enum {
     P_CREATE_SCHEMA = 10,
     P_CREATE_EXTENSION = 20,
     P_ENUM = 30, /* create enum, add value, enum rebuild */
+    P_DOMAIN = 32, /* create / alter domain (drop + create on a new base) */
+    P_COMPOSITE = 34, /* create composite type, its attributes */
+    P_DOMAIN_ON_COMPOSITE = 36, /* a domain over a composite type */
     P_SEQUENCE = 40, /* create/alter sequence, OWNED BY NONE */
     P_DROP_TRIGGER = 42, /* always safe early; before a function goes */
     P_FUNCTION = 45, /* create / replace, and drop before re-create */
@@ -36,6 +39,9 @@ enum {
     P_DROP_TABLE = 140,
     P_DROP_SEQUENCE = 150,
     P_DROP_FUNCTION = 155, /* after the tables whose defaults use it */
+    P_DROP_DOMAIN_ON_COMPOSITE = 156,
+    P_DROP_COMPOSITE = 157, /* after the functions that use it */
+    P_DROP_DOMAIN = 158,    /* after tables and composites using it */
     P_DROP_ENUM = 160,
     P_DROP_EXTENSION = 170,
     P_DROP_SCHEMA = 180,
@@ -89,6 +95,7 @@ typedef struct df_ctx {
     ag_op **ops;
     size_t nops, capops;
     ag_op **edge_from, **edge_to; /* extra ordering: from before to */
+    const char *fail; /* a change autogen cannot plan: ag_diff's error */
     size_t nedges, capedges;
 } df_ctx;
 
@@ -149,6 +156,10 @@ void df_constraints(df_ctx *c);
 
 /* ---- diff_routines.c: functions, procedures and triggers ---- */
 void df_routines(df_ctx *c);
+
+/* ---- diff_udt.c: domains and composite types ---- */
+void df_domains(df_ctx *c);
+void df_composites(df_ctx *c);
 
 /* ---- diff_types.c ---- */
 void df_enums(df_ctx *c);

@@ -19,4 +19,9 @@ void em_routine_changes(ag_buf *out, const ag_op *op);
  * turning check_function_bodies off, as pg_dump does)? */
 bool em_plan_has_functions(const ag_plan *plan);
 
+/* Domain and composite type ops (emit_types.c): the SQL, and the ": what
+ * changed" part of a summary line. */
+void em_type_sql(const ag_op *op, ag_buf *out);
+void em_type_changes(ag_buf *out, const ag_op *op);
+
 #endif

@@ -628,6 +628,19 @@ ag_emit_op_sql(const ag_op *op, ag_buf *out)
     case AG_OP_SET_COMMENT:
         emit_object_op(out, op);
         break;
+    case AG_OP_CREATE_DOMAIN:
+    case AG_OP_ALTER_DOMAIN_DEFAULT:
+    case AG_OP_ALTER_DOMAIN_NOT_NULL:
+    case AG_OP_ADD_DOMAIN_CHECK:
+    case AG_OP_DROP_DOMAIN_CHECK:
+    case AG_OP_DROP_DOMAIN:
+    case AG_OP_CREATE_COMPOSITE:
+    case AG_OP_ADD_ATTRIBUTE:
+    case AG_OP_DROP_ATTRIBUTE:
+    case AG_OP_ALTER_ATTRIBUTE_TYPE:
+    case AG_OP_DROP_COMPOSITE:
+        em_type_sql(op, out);
+        break;
     case AG_OP_CREATE_FUNCTION:
     case AG_OP_REPLACE_FUNCTION:
     case AG_OP_DROP_FUNCTION:

@@ -60,6 +60,10 @@ sign_of(ag_op_type t)
     case AG_OP_CREATE_INDEX:
     case AG_OP_CREATE_FUNCTION:
     case AG_OP_CREATE_TRIGGER:
+    case AG_OP_CREATE_DOMAIN:
+    case AG_OP_CREATE_COMPOSITE:
+    case AG_OP_ADD_ATTRIBUTE:
+    case AG_OP_ADD_DOMAIN_CHECK:
         return '+';
     case AG_OP_DROP_SCHEMA:
     case AG_OP_DROP_EXTENSION:
@@ -72,6 +76,10 @@ sign_of(ag_op_type t)
     case AG_OP_DROP_INDEX:
     case AG_OP_DROP_FUNCTION:
     case AG_OP_DROP_TRIGGER:
+    case AG_OP_DROP_DOMAIN:
+    case AG_OP_DROP_COMPOSITE:
+    case AG_OP_DROP_ATTRIBUTE:
+    case AG_OP_DROP_DOMAIN_CHECK:
         return '-';
     default:
         return '~';
@@ -295,6 +303,15 @@ put_change(ag_buf *out, const ag_op *op)
     case AG_OP_REPLACE_FUNCTION:
     case AG_OP_REPLACE_TRIGGER:
         em_routine_changes(out, op);
+        return;
+    case AG_OP_ALTER_DOMAIN_DEFAULT:
+    case AG_OP_ALTER_DOMAIN_NOT_NULL:
+    case AG_OP_ADD_DOMAIN_CHECK:
+    case AG_OP_DROP_DOMAIN_CHECK:
+    case AG_OP_ADD_ATTRIBUTE:
+    case AG_OP_DROP_ATTRIBUTE:
+    case AG_OP_ALTER_ATTRIBUTE_TYPE:
+        em_type_changes(out, op);
         return;
     case AG_OP_SET_COMMENT:
         ag_buf_put(out, ": comment ");

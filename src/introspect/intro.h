@@ -82,6 +82,8 @@ void ag_intro_map_free(ag_intro_oidmap *m);
 int ag_intro_schemas(ag_intro *s, ag_error *err);
 int ag_intro_extensions(ag_intro *s, ag_error *err);
 int ag_intro_enums(ag_intro *s, ag_error *err);
+int ag_intro_domains(ag_intro *s, ag_error *err);    /* intro_types.c */
+int ag_intro_composites(ag_intro *s, ag_error *err); /* intro_types.c */
 int ag_intro_sequences(ag_intro *s, ag_error *err);
 int ag_intro_tables(ag_intro *s, ag_error *err);
 int ag_intro_columns(ag_intro *s, ag_error *err); /* after tables */

@@ -351,10 +351,10 @@ dispatch(ag_loader *ld, ld_pos pos, ag_node *n)
         ld_create_trigger(ld, pos, n->create_trig_stmt);
         break;
     case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT:
-        unsupported(ld, pos, "CREATE DOMAIN");
+        ld_create_domain(ld, pos, n->create_domain_stmt);
         break;
     case PG_QUERY__NODE__NODE_COMPOSITE_TYPE_STMT:
-        unsupported(ld, pos, "CREATE TYPE ... AS (composite)");
+        ld_create_composite(ld, pos, n->composite_type_stmt);
         break;
     case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
         unsupported(ld, pos, "CREATE TABLE AS / CREATE MATERIALIZED VIEW");

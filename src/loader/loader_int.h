@@ -34,7 +34,9 @@ typedef enum ld_pending_kind {
     PEND_INDEX,
     PEND_OWNED_BY, /* ALTER SEQUENCE ... OWNED BY */
     PEND_COMMENT,
-    PEND_COLUMN_TYPE, /* a column whose type names a user type */
+    PEND_COLUMN_TYPE, /* a column whose type names a user type; with `obj`
+                         set: a domain's base type (colname NULL) or a
+                         composite type's attribute (colname) */
     PEND_TRIGGER,     /* CREATE TRIGGER: its table and function resolved
                          once every file is in (load_trigger.c) */
     PEND_ROUTINE_COMMENT, /* COMMENT ON FUNCTION/PROCEDURE/TRIGGER */
@@ -102,6 +104,9 @@ void ld_comment(ag_loader *ld, ld_pos pos, PgQuery__CommentStmt *s);
 bool ld_set_search_path(ag_loader *ld, const char *value_list_sql);
 void ld_create_function(ag_loader *ld, ld_pos pos,
                         PgQuery__CreateFunctionStmt *s);
+void ld_create_domain(ag_loader *ld, ld_pos pos, PgQuery__CreateDomainStmt *s);
+void ld_create_composite(ag_loader *ld, ld_pos pos,
+                         PgQuery__CompositeTypeStmt *s);
 void ld_create_trigger(ag_loader *ld, ld_pos pos, PgQuery__CreateTrigStmt *s);
 /* COMMENT ON FUNCTION / PROCEDURE / ROUTINE / TRIGGER: deferred. */
 void ld_comment_routine(ag_loader *ld, ld_pos pos, PgQuery__CommentStmt *s);

@@ -417,15 +417,24 @@ resolve_comment(ag_loader *ld, const ld_pending *p)
             target = ag_catalog_find(ld->cat, kind, p->path.schemas[i], name);
         break;
     }
-    case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE: {
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN: {
+        /* COMMENT ON TYPE names enums and composite types (a domain too,
+         * as PostgreSQL accepts); COMMENT ON DOMAIN only domains. */
+        static const ag_kind type_kinds[] = {AG_KIND_DOMAIN, AG_KIND_ENUM,
+                                             AG_KIND_COMPOSITE};
+        size_t nk = s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN ? 1 : 3;
         if (obj && obj->node_case == PG_QUERY__NODE__NODE_TYPE_NAME &&
             ag_ast_qname(obj->type_name->names, obj->type_name->n_names,
                          &schema, &name) == 0) {
-            if (schema)
-                target = ag_catalog_find(ld->cat, AG_KIND_ENUM, schema, name);
-            for (size_t i = 0; !schema && !target && i < p->path.n; i++)
-                target = ag_catalog_find(ld->cat, AG_KIND_ENUM,
-                                         p->path.schemas[i], name);
+            for (size_t k = 0; !target && k < nk; k++) {
+                if (schema)
+                    target = ag_catalog_find(ld->cat, type_kinds[k], schema,
+                                             name);
+                for (size_t i = 0; !schema && !target && i < p->path.n; i++)
+                    target = ag_catalog_find(ld->cat, type_kinds[k],
+                                             p->path.schemas[i], name);
+            }
         }
         break;
     }
@@ -483,19 +492,36 @@ static const struct {
 
 /* An unqualified type name that is not built in was qualified with the
  * first schema of search_path when the column was read; now that every
- * file is in, look it up as PostgreSQL would: an enum in a schema of the
- * path, else the schema of the extension that provides it. */
+ * file is in, look it up as PostgreSQL would: an enum, domain or composite
+ * type in a schema of the path, else the schema of the extension that
+ * provides it.  The same for a domain's base type and a composite type's
+ * attributes (p->obj set instead of p->tbl). */
 static void
 resolve_column_type(ag_loader *ld, const ld_pending *p)
 {
     PgQuery__TypeName *tn = p->node;
-    ag_column *col = ag_table_column(p->tbl, p->colname);
+    const char **slot = NULL;
+    if (p->tbl) {
+        ag_column *col = ag_table_column(p->tbl, p->colname);
+        slot = col ? &col->type : NULL;
+    } else if (p->obj && p->obj->kind == AG_KIND_DOMAIN) {
+        slot = &((ag_domain *)p->obj)->type;
+    } else if (p->obj && p->obj->kind == AG_KIND_COMPOSITE) {
+        ag_composite *t = (ag_composite *)p->obj;
+        for (size_t i = 0; !slot && i < t->nattrs; i++)
+            if (strcmp(t->attrs[i].name, p->colname) == 0)
+                slot = &t->attrs[i].type;
+    }
     const char *name = ag_ast_str(tn->names[tn->n_names - 1]);
-    if (!col || !name)
+    if (!slot || !name)
         return;
     const char *schema = NULL;
     for (size_t i = 0; !schema && i < p->path.n; i++)
-        if (ag_catalog_enum(ld->cat, p->path.schemas[i], name))
+        if (ag_catalog_enum(ld->cat, p->path.schemas[i], name) ||
+            ag_catalog_find(ld->cat, AG_KIND_DOMAIN, p->path.schemas[i],
+                            name) ||
+            ag_catalog_find(ld->cat, AG_KIND_COMPOSITE, p->path.schemas[i],
+                            name))
             schema = p->path.schemas[i];
     for (size_t i = 0; !schema && i < sizeof extension_types /
                                           sizeof extension_types[0];
@@ -514,7 +540,7 @@ resolve_column_type(ag_loader *ld, const ld_pending *p)
     ag_error err;
     if (ag_ast_type_canon(&ld->cat->arena, tn, schema, &type, &serial,
                           &err) == 0)
-        col->type = type;
+        *slot = type;
 }
 
 /* ---- driver ---- */

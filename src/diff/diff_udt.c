@@ -1,0 +1,265 @@
+/*
+ * diff_udt.c - domains and composite types.
+ *
+ * Domains are altered in place where ALTER DOMAIN can (default, NOT NULL,
+ * checks: a changed check is dropped and added under its name).  A new
+ * base type or collation cannot be altered: the domain is dropped and
+ * created again, which PostgreSQL refuses while a column uses it, so that
+ * case is an error naming the columns (change it in two steps).
+ * Composite types gain, lose and retype attributes with ALTER TYPE.
+ */
+#include "diff_int.h"
+
+#include <string.h>
+
+#include "autogen/ident.h"
+
+/* ---- domains ---- */
+
+static const ag_domain_check *
+find_check(const ag_domain *d, const char *name)
+{
+    for (size_t i = 0; i < d->nchecks; i++)
+        if (strcmp(d->checks[i].name, name) == 0)
+            return &d->checks[i];
+    return NULL;
+}
+
+static bool
+same_expr(const ag_expr *a, const ag_expr *b)
+{
+    if (!a || !b)
+        return a == b;
+    return strcmp(a->canon, b->canon) == 0;
+}
+
+/* The columns of `from` whose type is the domain (or an array of it), as
+ * "schema.table.column, ..." in the plan arena; NULL when none. */
+static const char *
+domain_users(df_ctx *c, const ag_domain *d)
+{
+    const char *qn = df_qn(c, d->obj.name.schema, d->obj.name.name);
+    size_t len = strlen(qn);
+    ag_buf b;
+    ag_buf_init(&b);
+    ag_object *const *list;
+    size_t n = ag_catalog_list(c->from, AG_KIND_TABLE, &list);
+    for (size_t i = 0; i < n; i++) {
+        const ag_table *t = (const ag_table *)list[i];
+        for (size_t k = 0; k < t->ncols; k++) {
+            const char *ty = t->cols[k].type;
+            if (strncmp(ty, qn, len) != 0 || (ty[len] && ty[len] != '['))
+                continue;
+            ag_buf_printf(&b, "%s%s.%s", b.len ? ", " : "",
+                          df_qn(c, t->obj.name.schema, t->obj.name.name),
+                          t->cols[k].name);
+        }
+    }
+    const char *out = b.len ? ag_arena_strdup(&c->plan->arena, b.data) : NULL;
+    ag_buf_free(&b);
+    return out;
+}
+
+/* Is the domain's base type (or its element type) a composite type of
+ * `cat`?  Such a domain is created after composite types and dropped
+ * before them; every other domain comes first, as composite attributes,
+ * function signatures and table columns may use it. */
+static bool
+on_composite(const ag_catalog *cat, const ag_domain *d)
+{
+    ag_object *const *list;
+    size_t n = ag_catalog_list(cat, AG_KIND_COMPOSITE, &list);
+    ag_buf b;
+    ag_buf_init(&b);
+    bool found = false;
+    for (size_t i = 0; i < n && !found; i++) {
+        ag_buf_reset(&b);
+        ag_quote_qname(&b, list[i]->name.schema, list[i]->name.name);
+        found = strncmp(d->type, b.data, b.len) == 0 &&
+                (d->type[b.len] == '\0' || d->type[b.len] == '[');
+    }
+    ag_buf_free(&b);
+    return found;
+}
+
+static ag_op *
+domain_op(df_ctx *c, ag_op_type type, int prio, const ag_domain *a,
+          const ag_domain *b)
+{
+    const ag_domain *d = b ? b : a;
+    if (prio == P_DOMAIN && on_composite(b ? c->to : c->from, d))
+        prio = P_DOMAIN_ON_COMPOSITE;
+    else if (prio == P_DROP_DOMAIN && on_composite(c->from, d))
+        prio = P_DROP_DOMAIN_ON_COMPOSITE;
+    ag_op *op = df_new_op(c, type, prio, AG_KIND_DOMAIN, d->obj.name.schema,
+                          d->obj.name.name, NULL);
+    op->from_obj = a ? &a->obj : NULL;
+    op->to_obj = b ? &b->obj : NULL;
+    return op;
+}
+
+static void
+create_domain(df_ctx *c, const ag_domain *b, int step)
+{
+    ag_op *op = domain_op(c, AG_OP_CREATE_DOMAIN, P_DOMAIN, NULL, b);
+    op->step = step;
+    df_comment(c, AG_KIND_DOMAIN, b->obj.name.schema, b->obj.name.name, NULL,
+               NULL, b->obj.comment, true);
+}
+
+static void
+alter_domain(df_ctx *c, const ag_domain *a, const ag_domain *b)
+{
+    if (strcmp(a->type, b->type) != 0 ||
+        !df_str_eq(a->collation, b->collation)) {
+        const char *users = domain_users(c, a);
+        if (users && !c->fail) {
+            ag_buf m;
+            ag_buf_init(&m);
+            ag_buf_printf(&m,
+                          "domain %s: its base type changes (%s -> %s) "
+                          "while columns use it (%s); PostgreSQL cannot "
+                          "alter a domain's type: change those columns to "
+                          "another type first, in a separate migration",
+                          df_qn(c, a->obj.name.schema, a->obj.name.name),
+                          a->type, b->type, users);
+            c->fail = ag_arena_strdup(&c->plan->arena, m.data);
+            ag_buf_free(&m);
+        }
+        ag_op *op = domain_op(c, AG_OP_DROP_DOMAIN, P_DOMAIN, a, NULL);
+        op->note = "its base type changes: dropped and created again";
+        create_domain(c, b, 1);
+        return;
+    }
+    if (!same_expr(a->default_expr, b->default_expr))
+        domain_op(c, AG_OP_ALTER_DOMAIN_DEFAULT, P_DOMAIN, a, b)->step = 1;
+    if (a->notnull != b->notnull)
+        domain_op(c, AG_OP_ALTER_DOMAIN_NOT_NULL, P_DOMAIN, a, b)->step = 1;
+    for (size_t i = 0; i < a->nchecks; i++) {
+        const ag_domain_check *k = find_check(b, a->checks[i].name);
+        if (k && strcmp(k->def.canon, a->checks[i].def.canon) == 0)
+            continue;
+        ag_op *op = domain_op(c, AG_OP_DROP_DOMAIN_CHECK, P_DOMAIN, a, b);
+        op->label = a->checks[i].name;
+        if (k)
+            op->note = "definition changed: dropped and added again";
+    }
+    for (size_t i = 0; i < b->nchecks; i++) {
+        const ag_domain_check *k = find_check(a, b->checks[i].name);
+        if (k && strcmp(k->def.canon, b->checks[i].def.canon) == 0)
+            continue;
+        ag_op *op = domain_op(c, AG_OP_ADD_DOMAIN_CHECK, P_DOMAIN, a, b);
+        op->label = b->checks[i].name;
+        op->step = 2;
+    }
+    df_comment(c, AG_KIND_DOMAIN, b->obj.name.schema, b->obj.name.name, NULL,
+               a->obj.comment, b->obj.comment, false);
+}
+
+void
+df_domains(df_ctx *c)
+{
+    ag_object *const *list;
+    size_t n = ag_catalog_list(c->from, AG_KIND_DOMAIN, &list);
+    for (size_t i = 0; i < n; i++) {
+        const ag_domain *a = (const ag_domain *)list[i];
+        const ag_domain *b = (const ag_domain *)ag_catalog_find(
+            c->to, AG_KIND_DOMAIN, a->obj.name.schema, a->obj.name.name);
+        if (b)
+            alter_domain(c, a, b);
+        else
+            domain_op(c, AG_OP_DROP_DOMAIN, P_DROP_DOMAIN, a, NULL);
+    }
+    n = ag_catalog_list(c->to, AG_KIND_DOMAIN, &list);
+    for (size_t i = 0; i < n; i++) {
+        const ag_domain *b = (const ag_domain *)list[i];
+        if (!ag_catalog_find(c->from, AG_KIND_DOMAIN, b->obj.name.schema,
+                             b->obj.name.name))
+            create_domain(c, b, 0);
+    }
+}
+
+/* ---- composite types ---- */
+
+static const ag_column *
+find_attr(const ag_composite *t, const char *name)
+{
+    for (size_t i = 0; i < t->nattrs; i++)
+        if (strcmp(t->attrs[i].name, name) == 0)
+            return &t->attrs[i];
+    return NULL;
+}
+
+static ag_op *
+composite_op(df_ctx *c, ag_op_type type, int prio, const ag_composite *a,
+             const ag_composite *b)
+{
+    const ag_composite *t = b ? b : a;
+    ag_op *op = df_new_op(c, type, prio, AG_KIND_COMPOSITE,
+                          t->obj.name.schema, t->obj.name.name, NULL);
+    op->from_obj = a ? &a->obj : NULL;
+    op->to_obj = b ? &b->obj : NULL;
+    return op;
+}
+
+static void
+alter_composite(df_ctx *c, const ag_composite *a, const ag_composite *b)
+{
+    for (size_t i = 0; i < a->nattrs; i++) {
+        const ag_column *x = &a->attrs[i], *y = find_attr(b, x->name);
+        ag_op *op = NULL;
+        if (!y) {
+            op = composite_op(c, AG_OP_DROP_ATTRIBUTE, P_COMPOSITE, a, b);
+            df_hazard(c, op, AG_HAZARD_DELETES_DATA,
+                      "drops attribute %s of every stored value", x->name);
+        } else if (strcmp(x->type, y->type) != 0 ||
+                   !df_str_eq(x->collation, y->collation)) {
+            op = composite_op(c, AG_OP_ALTER_ATTRIBUTE_TYPE, P_COMPOSITE, a,
+                              b);
+            op->step = 1;
+            op->from_col = x;
+            op->to_col = y;
+        } else {
+            continue;
+        }
+        op->label = x->name;
+        if (!op->to_col)
+            op->from_col = x;
+    }
+    for (size_t i = 0; i < b->nattrs; i++) {
+        if (find_attr(a, b->attrs[i].name))
+            continue;
+        ag_op *op = composite_op(c, AG_OP_ADD_ATTRIBUTE, P_COMPOSITE, a, b);
+        op->label = b->attrs[i].name;
+        op->to_col = &b->attrs[i];
+        op->step = 2 + (int)i; /* in declaration order */
+    }
+    df_comment(c, AG_KIND_COMPOSITE, b->obj.name.schema, b->obj.name.name,
+               NULL, a->obj.comment, b->obj.comment, false);
+}
+
+void
+df_composites(df_ctx *c)
+{
+    ag_object *const *list;
+    size_t n = ag_catalog_list(c->from, AG_KIND_COMPOSITE, &list);
+    for (size_t i = 0; i < n; i++) {
+        const ag_composite *a = (const ag_composite *)list[i];
+        const ag_composite *b = (const ag_composite *)ag_catalog_find(
+            c->to, AG_KIND_COMPOSITE, a->obj.name.schema, a->obj.name.name);
+        if (b)
+            alter_composite(c, a, b);
+        else
+            composite_op(c, AG_OP_DROP_COMPOSITE, P_DROP_COMPOSITE, a, NULL);
+    }
+    n = ag_catalog_list(c->to, AG_KIND_COMPOSITE, &list);
+    for (size_t i = 0; i < n; i++) {
+        const ag_composite *b = (const ag_composite *)list[i];
+        if (ag_catalog_find(c->from, AG_KIND_COMPOSITE, b->obj.name.schema,
+                            b->obj.name.name))
+            continue;
+        composite_op(c, AG_OP_CREATE_COMPOSITE, P_COMPOSITE, NULL, b);
+        df_comment(c, AG_KIND_COMPOSITE, b->obj.name.schema,
+                   b->obj.name.name, NULL, NULL, b->obj.comment, true);
+    }
+}

@@ -574,6 +574,7 @@ ag_loader_free(ag_loader *ld)
     }
     free(ld->files);
     free(ld->pend);
+    free(ld->pk_of);
     free(ld);
 }
 

@@ -68,6 +68,10 @@ struct ag_loader {
     size_t npend, cappend;
     ld_search_path path; /* current SET search_path while loading a file */
     int seq;             /* statements seen so far */
+    /* Primary key of each table, by table id (built before foreign keys
+     * are resolved: REFERENCES t without columns means t's key). */
+    ag_constraint **pk_of;
+    size_t npk_of;
 };
 
 /* diagnostics */

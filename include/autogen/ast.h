@@ -37,6 +37,17 @@ void ag_ast_free(ag_ast *ast);
 int ag_ast_deparse(const PgQuery__ParseResult *tree, char **out,
                    ag_error *err);
 
+/* A Node of the given case wrapping msg, allocated in the ast arena. */
+ag_node *ag_ast_node(ag_ast *ast, PgQuery__Node__NodeCase which, void *msg);
+/* A one-statement parse result around stmt, for ag_ast_deparse. */
+PgQuery__ParseResult *ag_ast_wrap(ag_ast *ast, ag_node *stmt);
+/* Deparse stmt and append it to out, with *name_field (the statement's
+ * own name, which libpg_query 15 deparses without quoting it) properly
+ * quoted: the statement is deparsed with a placeholder name which is then
+ * replaced.  *name_field is restored before returning. */
+int ag_ast_deparse_named(ag_ast *ast, ag_node *stmt, char **name_field,
+                         ag_buf *out, ag_error *err);
+
 /* Allocate a fresh, initialised node of the given case in the ast arena. */
 ag_node *ag_ast_new_string(ag_ast *ast, const char *s);
 

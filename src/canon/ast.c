@@ -6,6 +6,7 @@
  * place and free everything with one ag_ast_free.
  */
 #include "autogen/ast.h"
+#include "autogen/ident.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -119,4 +120,54 @@ ag_ast_int(const ag_node *n, long *out)
         return true;
     }
     return false;
+}
+
+ag_node *
+ag_ast_node(ag_ast *ast, PgQuery__Node__NodeCase which, void *msg)
+{
+    ag_node *n = ag_arena_alloc(&ast->arena, sizeof *n);
+    pg_query__node__init(n);
+    n->node_case = which;
+    /* Every oneof member is a message pointer at the same offset. */
+    n->select_stmt = msg;
+    return n;
+}
+
+PgQuery__ParseResult *
+ag_ast_wrap(ag_ast *ast, ag_node *stmt)
+{
+    PgQuery__RawStmt *raw = ag_arena_alloc(&ast->arena, sizeof *raw);
+    pg_query__raw_stmt__init(raw);
+    raw->stmt = stmt;
+    PgQuery__ParseResult *pr = ag_arena_alloc(&ast->arena, sizeof *pr);
+    pg_query__parse_result__init(pr);
+    pr->version = PG_VERSION_NUM;
+    pr->n_stmts = 1;
+    pr->stmts = ag_arena_alloc(&ast->arena, sizeof(PgQuery__RawStmt *));
+    pr->stmts[0] = raw;
+    return pr;
+}
+
+int
+ag_ast_deparse_named(ag_ast *ast, ag_node *stmt, char **name_field,
+                     ag_buf *out, ag_error *err)
+{
+    static const char placeholder[] = "ag_name_placeholder";
+    char *name = *name_field;
+    *name_field = (char *)placeholder;
+    char *deparsed;
+    int rc = ag_ast_deparse(ag_ast_wrap(ast, stmt), &deparsed, err);
+    *name_field = name;
+    if (rc)
+        return rc;
+    char *at = strstr(deparsed, placeholder);
+    if (at) {
+        ag_buf_putn(out, deparsed, (size_t)(at - deparsed));
+        ag_quote_ident(out, name);
+        ag_buf_put(out, at + sizeof placeholder - 1);
+    } else {
+        ag_buf_put(out, deparsed);
+    }
+    free(deparsed);
+    return 0;
 }

@@ -22,31 +22,7 @@ amsg(ag_ast *ast, size_t size)
     return ag_arena_alloc(&ast->arena, size);
 }
 
-static PgQuery__ParseResult *
-wrap_stmt(ag_ast *ast, ag_node *stmt)
-{
-    PgQuery__RawStmt *raw = amsg(ast, sizeof *raw);
-    pg_query__raw_stmt__init(raw);
-    raw->stmt = stmt;
-    PgQuery__ParseResult *pr = amsg(ast, sizeof *pr);
-    pg_query__parse_result__init(pr);
-    pr->version = PG_VERSION_NUM;
-    pr->n_stmts = 1;
-    pr->stmts = amsg(ast, sizeof(PgQuery__RawStmt *));
-    pr->stmts[0] = raw;
-    return pr;
-}
 
-static ag_node *
-node_of(ag_ast *ast, PgQuery__Node__NodeCase which, void *msg)
-{
-    ag_node *n = amsg(ast, sizeof *n);
-    pg_query__node__init(n);
-    n->node_case = which;
-    /* Every oneof member is a pointer at the same offset. */
-    n->select_stmt = msg;
-    return n;
-}
 
 /* Deparse `SELECT <expr>` and keep what follows "SELECT ". */
 static int
@@ -59,12 +35,12 @@ deparse_expr(ag_ast *ast, ag_node *expr, char **out, ag_error *err)
     pg_query__select_stmt__init(sel);
     sel->n_target_list = 1;
     sel->target_list = amsg(ast, sizeof(ag_node *));
-    sel->target_list[0] = node_of(ast, PG_QUERY__NODE__NODE_RES_TARGET, rt);
+    sel->target_list[0] = ag_ast_node(ast, PG_QUERY__NODE__NODE_RES_TARGET, rt);
     sel->limit_option = PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_DEFAULT;
     sel->op = PG_QUERY__SET_OPERATION__SETOP_NONE;
     char *text;
     int rc = ag_ast_deparse(
-        wrap_stmt(ast, node_of(ast, PG_QUERY__NODE__NODE_SELECT_STMT, sel)),
+        ag_ast_wrap(ast, ag_ast_node(ast, PG_QUERY__NODE__NODE_SELECT_STMT, sel)),
         &text, err);
     if (rc)
         return rc;
@@ -90,13 +66,13 @@ deparse_constraint(ag_ast *ast, PgQuery__Constraint *c, char **out,
     pg_query__alter_table_cmd__init(cmd);
     cmd->subtype = PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint;
     cmd->behavior = PG_QUERY__DROP_BEHAVIOR__DROP_RESTRICT;
-    cmd->def = node_of(ast, PG_QUERY__NODE__NODE_CONSTRAINT, c);
+    cmd->def = ag_ast_node(ast, PG_QUERY__NODE__NODE_CONSTRAINT, c);
     PgQuery__AlterTableStmt *at = amsg(ast, sizeof *at);
     pg_query__alter_table_stmt__init(at);
     at->relation = rv;
     at->n_cmds = 1;
     at->cmds = amsg(ast, sizeof(ag_node *));
-    at->cmds[0] = node_of(ast, PG_QUERY__NODE__NODE_ALTER_TABLE_CMD, cmd);
+    at->cmds[0] = ag_ast_node(ast, PG_QUERY__NODE__NODE_ALTER_TABLE_CMD, cmd);
     at->objtype = PG_QUERY__OBJECT_TYPE__OBJECT_TABLE;
 
     /* The name is kept outside the body (constraints are matched by name
@@ -105,7 +81,7 @@ deparse_constraint(ag_ast *ast, PgQuery__Constraint *c, char **out,
     c->conname = "";
     char *text;
     int rc = ag_ast_deparse(
-        wrap_stmt(ast, node_of(ast, PG_QUERY__NODE__NODE_ALTER_TABLE_STMT, at)),
+        ag_ast_wrap(ast, ag_ast_node(ast, PG_QUERY__NODE__NODE_ALTER_TABLE_STMT, at)),
         &text, err);
     c->conname = saved_name;
     if (rc)
@@ -287,7 +263,7 @@ constraint_node(ag_catalog *cat, ag_ast *ast, PgQuery__Constraint *c,
     /* Normalise every expression hanging off the constraint (CHECK body,
      * EXCLUDE elements and predicate) by walking it as one subtree; the
      * name is compared separately. */
-    ag_node *as_node = node_of(ast, PG_QUERY__NODE__NODE_CONSTRAINT, c);
+    ag_node *as_node = ag_ast_node(ast, PG_QUERY__NODE__NODE_CONSTRAINT, c);
     ag_canon_normalize(ast, &as_node, default_schema);
     char *saved_name = c->conname;
     c->conname = "";
@@ -347,33 +323,19 @@ index_node(ag_catalog *cat, ag_ast *ast, PgQuery__IndexStmt *s, ag_index *idx,
     s->if_not_exists = false;
     s->table_space = "";
     if (want_sql) {
-        PgQuery__ParseResult *pr =
-            wrap_stmt(ast, node_of(ast, PG_QUERY__NODE__NODE_INDEX_STMT, s));
-        /* libpg_query 15 deparses the index name without quoting it, so
-         * deparse a placeholder and put the quoted name in its place. */
-        static const char placeholder[] = "ag_index_name_placeholder";
-        char *saved = s->idxname;
-        s->idxname = (char *)placeholder;
-        char *deparsed;
-        int rc = ag_ast_deparse(pr, &deparsed, err);
-        s->idxname = saved;
-        if (rc)
-            return rc;
         ag_buf sql;
         ag_buf_init(&sql);
-        char *at = strstr(deparsed, placeholder);
-        if (at) {
-            ag_buf_putn(&sql, deparsed, (size_t)(at - deparsed));
-            ag_quote_ident(&sql, saved);
-            ag_buf_put(&sql, at + sizeof placeholder - 1);
-        } else {
-            ag_buf_put(&sql, deparsed);
+        int rc = ag_ast_deparse_named(
+            ast, ag_ast_node(ast, PG_QUERY__NODE__NODE_INDEX_STMT, s),
+            &s->idxname, &sql, err);
+        if (rc) {
+            ag_buf_free(&sql);
+            return rc;
         }
-        free(deparsed);
         idx->def.sql = ag_arena_strdup(&cat->arena, sql.data);
         ag_buf_free(&sql);
     }
-    ag_node *as_node = node_of(ast, PG_QUERY__NODE__NODE_INDEX_STMT, s);
+    ag_node *as_node = ag_ast_node(ast, PG_QUERY__NODE__NODE_INDEX_STMT, s);
     ag_canon_normalize(ast, &as_node, default_schema);
     char *saved_name = s->idxname;
     s->idxname = "";

@@ -16,38 +16,8 @@
 #include "autogen/canon_routines.h"
 #include "autogen/ident.h"
 
-/* ---- small tree helpers (as in canon.c) ---- */
 
-static void *
-amsg(ag_ast *ast, size_t size)
-{
-    return ag_arena_alloc(&ast->arena, size);
-}
 
-static ag_node *
-node_of(ag_ast *ast, PgQuery__Node__NodeCase which, void *msg)
-{
-    ag_node *n = amsg(ast, sizeof *n);
-    pg_query__node__init(n);
-    n->node_case = which;
-    n->select_stmt = msg; /* every oneof member is a pointer at one offset */
-    return n;
-}
-
-static PgQuery__ParseResult *
-wrap_stmt(ag_ast *ast, ag_node *stmt)
-{
-    PgQuery__RawStmt *raw = amsg(ast, sizeof *raw);
-    pg_query__raw_stmt__init(raw);
-    raw->stmt = stmt;
-    PgQuery__ParseResult *pr = amsg(ast, sizeof *pr);
-    pg_query__parse_result__init(pr);
-    pr->version = PG_VERSION_NUM;
-    pr->n_stmts = 1;
-    pr->stmts = amsg(ast, sizeof(PgQuery__RawStmt *));
-    pr->stmts[0] = raw;
-    return pr;
-}
 
 /* ---- types in signatures ---- */
 
@@ -445,34 +415,19 @@ ag_canon_trigger_node(ag_catalog *cat, ag_ast *ast, PgQuery__CreateTrigStmt *s,
         qsort(s->transition_rels, s->n_transition_rels,
               sizeof *s->transition_rels, cmp_transition);
     if (want_sql) {
-        /* libpg_query does not quote the trigger name: deparse a
-         * placeholder and put the quoted name in its place. */
-        static const char placeholder[] = "ag_trigger_name_placeholder";
-        char *saved = s->trigname;
-        s->trigname = (char *)placeholder;
-        char *deparsed;
-        int rc = ag_ast_deparse(
-            wrap_stmt(ast,
-                      node_of(ast, PG_QUERY__NODE__NODE_CREATE_TRIG_STMT, s)),
-            &deparsed, err);
-        s->trigname = saved;
-        if (rc)
-            return rc;
         ag_buf sql;
         ag_buf_init(&sql);
-        char *at = strstr(deparsed, placeholder);
-        if (at) {
-            ag_buf_putn(&sql, deparsed, (size_t)(at - deparsed));
-            ag_quote_ident(&sql, saved);
-            ag_buf_put(&sql, at + sizeof placeholder - 1);
-        } else {
-            ag_buf_put(&sql, deparsed);
+        int rc = ag_ast_deparse_named(
+            ast, ag_ast_node(ast, PG_QUERY__NODE__NODE_CREATE_TRIG_STMT, s),
+            &s->trigname, &sql, err);
+        if (rc) {
+            ag_buf_free(&sql);
+            return rc;
         }
-        free(deparsed);
         trg->def.sql = ag_arena_strdup(&cat->arena, sql.data);
         ag_buf_free(&sql);
     }
-    ag_node *as_node = node_of(ast, PG_QUERY__NODE__NODE_CREATE_TRIG_STMT, s);
+    ag_node *as_node = ag_ast_node(ast, PG_QUERY__NODE__NODE_CREATE_TRIG_STMT, s);
     ag_canon_normalize(ast, &as_node, "public");
     char *saved = s->trigname;
     s->trigname = "";

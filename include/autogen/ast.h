@@ -34,8 +34,7 @@ int ag_ast_parse(ag_ast *ast, const char *sql, int *errpos, ag_error *err);
 void ag_ast_free(ag_ast *ast);
 
 /* Deparse a whole parse result back to SQL; the string is malloc'd. */
-int ag_ast_deparse(const PgQuery__ParseResult *tree, char **out,
-                   ag_error *err);
+int ag_ast_deparse(const PgQuery__ParseResult *tree, char **out, ag_error *err);
 
 /* A Node of the given case wrapping msg, allocated in the ast arena. */
 ag_node *ag_ast_node(ag_ast *ast, PgQuery__Node__NodeCase which, void *msg);
@@ -73,7 +72,6 @@ int ag_ast_type_canon(ag_arena *out, const PgQuery__TypeName *tn,
                       const char *default_schema, const char **type,
                       int *serial, ag_error *err);
 
-
 /* ---- canonical forms from parse-tree nodes (src/canon/canon.c) ----
  * These rewrite the given subtree in place (it must live in `ast`). */
 
@@ -87,7 +85,8 @@ void ag_canon_qualify(ag_ast *ast, ag_node **slot, const char *default_schema);
 void ag_canon_print(ag_buf *b, const ProtobufCMessage *m);
 
 /* Normalise an expression subtree in place (see canon.h for the rules). */
-void ag_canon_normalize(ag_ast *ast, ag_node **slot, const char *default_schema);
+void ag_canon_normalize(ag_ast *ast, ag_node **slot,
+                        const char *default_schema);
 
 /* sql = deparse of the expression as given, canon = deparse after
  * normalisation.  Both in the catalog arena. */

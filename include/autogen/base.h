@@ -34,7 +34,7 @@ typedef struct ag_arena {
 
 void ag_arena_init(ag_arena *a);
 void ag_arena_destroy(ag_arena *a);
-void *ag_arena_alloc(ag_arena *a, size_t n);  /* zeroed, max-aligned */
+void *ag_arena_alloc(ag_arena *a, size_t n);       /* zeroed, max-aligned */
 char *ag_arena_strdup(ag_arena *a, const char *s); /* NULL stays NULL */
 char *ag_arena_strndup(ag_arena *a, const char *s, size_t n);
 char *ag_arena_sprintf(ag_arena *a, const char *fmt, ...) AG_PRINTF(2, 3);
@@ -62,24 +62,24 @@ void ag_buf_vprintf(ag_buf *b, const char *fmt, va_list ap);
 char *ag_buf_detach(ag_buf *b);
 
 /* ---- error codes: one X-macro generates the enum, names and messages ---- */
-#define AG_ERRORS(X)                                                    \
-    X(EINVAL, "invalid argument")                                       \
-    X(EPARSE, "SQL parse error")                                        \
-    X(EUNSUPPORTED, "unsupported statement or object")                  \
-    X(EIO, "input/output error")                                        \
-    X(EDB, "database error")                                            \
-    X(ECYCLE, "dependency cycle")                                       \
-    X(EHAZARD, "hazard not allowed")                                    \
-    X(EDRIFT, "drift detected")                                         \
-    X(ELOCKED, "lock not acquired")                                     \
-    X(ECONFLICT, "conflicting revisions")                               \
+#define AG_ERRORS(X)                                                           \
+    X(EINVAL, "invalid argument")                                              \
+    X(EPARSE, "SQL parse error")                                               \
+    X(EUNSUPPORTED, "unsupported statement or object")                         \
+    X(EIO, "input/output error")                                               \
+    X(EDB, "database error")                                                   \
+    X(ECYCLE, "dependency cycle")                                              \
+    X(EHAZARD, "hazard not allowed")                                           \
+    X(EDRIFT, "drift detected")                                                \
+    X(ELOCKED, "lock not acquired")                                            \
+    X(ECONFLICT, "conflicting revisions")                                      \
     X(ECONFIG, "configuration error")
 
 enum {
 #define AG_ERR_IDX(name, msg) AG_IDX_##name,
     AG_ERRORS(AG_ERR_IDX)
 #undef AG_ERR_IDX
-    AG_NERRORS
+        AG_NERRORS
 };
 /* Error codes are negative: AG_EINVAL == -1, AG_EPARSE == -2, ... */
 enum {

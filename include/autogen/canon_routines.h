@@ -34,8 +34,8 @@ ag_function *ag_canon_function_add(ag_catalog *cat, const ag_function *fn);
 
 /* The database side: parse pg_get_functiondef() output and register it.
  * *out may be NULL. */
-int ag_canon_function_text(ag_catalog *cat, const char *def,
-                           ag_function **out, ag_error *err);
+int ag_canon_function_text(ag_catalog *cat, const char *def, ag_function **out,
+                           ag_error *err);
 
 /* Canonical text of a type as a function signature spells it: the column
  * spelling of ag_ast_type_canon without typmods (pg_proc keeps none), plus

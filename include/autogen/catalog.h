@@ -27,24 +27,24 @@
 #include "autogen/base.h"
 
 /* Object kinds, in the base order used when nothing else decides. */
-#define AG_KINDS(X)                                                     \
-    X(SCHEMA, "schema", "SCHEMA")                                       \
-    X(EXTENSION, "extension", "EXTENSION")                              \
-    X(ENUM, "enum type", "TYPE")                                        \
-    X(DOMAIN, "domain", "DOMAIN")                                       \
-    X(COMPOSITE, "composite type", "TYPE")                              \
-    X(SEQUENCE, "sequence", "SEQUENCE")                                 \
-    X(FUNCTION, "function", "FUNCTION")                                 \
-    X(TABLE, "table", "TABLE")                                          \
-    X(CONSTRAINT, "constraint", "CONSTRAINT")                           \
-    X(INDEX, "index", "INDEX")                                          \
+#define AG_KINDS(X)                                                            \
+    X(SCHEMA, "schema", "SCHEMA")                                              \
+    X(EXTENSION, "extension", "EXTENSION")                                     \
+    X(ENUM, "enum type", "TYPE")                                               \
+    X(DOMAIN, "domain", "DOMAIN")                                              \
+    X(COMPOSITE, "composite type", "TYPE")                                     \
+    X(SEQUENCE, "sequence", "SEQUENCE")                                        \
+    X(FUNCTION, "function", "FUNCTION")                                        \
+    X(TABLE, "table", "TABLE")                                                 \
+    X(CONSTRAINT, "constraint", "CONSTRAINT")                                  \
+    X(INDEX, "index", "INDEX")                                                 \
     X(TRIGGER, "trigger", "TRIGGER")
 
 typedef enum ag_kind {
 #define AG_KIND_ENUM(id, word, sql) AG_KIND_##id,
     AG_KINDS(AG_KIND_ENUM)
 #undef AG_KIND_ENUM
-    AG_KIND_COUNT
+        AG_KIND_COUNT
 } ag_kind;
 
 const char *ag_kind_name(ag_kind kind); /* "table", "enum type", ... */
@@ -59,9 +59,9 @@ typedef struct ag_qname {
 
 typedef struct ag_object {
     ag_kind kind;
-    uint32_t id;       /* dense, 1..n within one catalog */
+    uint32_t id; /* dense, 1..n within one catalog */
     ag_qname name;
-    ag_srcloc loc;     /* model side: where declared; database side: zeros */
+    ag_srcloc loc;       /* model side: where declared; database side: zeros */
     const char *comment; /* COMMENT ON ..., NULL when none */
 } ag_object;
 
@@ -198,10 +198,10 @@ typedef struct ag_index {
 
 /* One argument of a function, as CREATE FUNCTION declares it. */
 typedef struct ag_funcarg {
-    char mode;        /* 'i' IN, 'o' OUT, 'b' INOUT, 'v' VARIADIC,
-                         't' a column of RETURNS TABLE */
-    const char *name; /* NULL when unnamed */
-    const char *type; /* canonical (format_type spelling) */
+    char mode;                   /* 'i' IN, 'o' OUT, 'b' INOUT, 'v' VARIADIC,
+                                    't' a column of RETURNS TABLE */
+    const char *name;            /* NULL when unnamed */
+    const char *type;            /* canonical (format_type spelling) */
     const ag_expr *default_expr; /* NULL when none */
 } ag_funcarg;
 
@@ -219,19 +219,19 @@ typedef struct ag_function {
     const char *fname;    /* bare name */
     const char *identity; /* "integer, text": the identity argument types */
     bool is_procedure;
-    ag_funcarg *args;     /* every argument, in order */
+    ag_funcarg *args; /* every argument, in order */
     size_t nargs;
     /* "integer", "SETOF public.t", "TABLE(a integer, b text)", "record";
      * NULL for a procedure. */
     const char *result;
     const char *language;
-    const char *body;     /* prosrc, compared exactly */
-    const char *probin;   /* C functions: the object file, else NULL */
-    char volatility;      /* 'i', 's', 'v' */
-    char parallel;        /* 's', 'r', 'u' */
+    const char *body;   /* prosrc, compared exactly */
+    const char *probin; /* C functions: the object file, else NULL */
+    char volatility;    /* 'i', 's', 'v' */
+    char parallel;      /* 's', 'r', 'u' */
     bool strict, security_definer, leakproof;
-    double cost, rows;    /* defaults filled in as CREATE FUNCTION does */
-    const char **config;  /* SET clauses, "name=value, value", in order */
+    double cost, rows;   /* defaults filled in as CREATE FUNCTION does */
+    const char **config; /* SET clauses, "name=value, value", in order */
     size_t nconfig;
     /* Schema-qualified types the signature names (row types of tables
      * among them), for ordering against CREATE/DROP TABLE. */
@@ -242,10 +242,10 @@ typedef struct ag_function {
 /* A trigger.  Like a constraint its identity is (schema, table, name):
  * create with ag_catalog_add_trigger, look up with ag_catalog_find_trigger. */
 typedef struct ag_trigger {
-    ag_object obj;     /* (table's schema, trigger name) */
+    ag_object obj; /* (table's schema, trigger name) */
     const char *table;
-    ag_qname func;     /* the trigger function: schema, bare name */
-    bool constraint;   /* CREATE CONSTRAINT TRIGGER */
+    ag_qname func;   /* the trigger function: schema, bare name */
+    bool constraint; /* CREATE CONSTRAINT TRIGGER */
     /* def.sql: the whole CREATE TRIGGER statement, schema-qualified;
      * def.canon: normalised with the trigger name left out. */
     ag_expr def;
@@ -259,7 +259,7 @@ typedef struct ag_catalog {
     ag_arena arena;
     ag_object **objs; /* objs[id - 1] */
     size_t nobjs, capobjs;
-    ag_catalog_map *map; /* (kind, schema, name) -> object */
+    ag_catalog_map *map;             /* (kind, schema, name) -> object */
     struct ag_conname_set *connames; /* constraint names per schema */
     /* Filled by ag_catalog_seal: per kind, sorted by (schema, name). */
     ag_object **sorted[AG_KIND_COUNT];
@@ -297,8 +297,8 @@ ag_object *ag_catalog_find(const ag_catalog *cat, ag_kind kind,
 ag_constraint *ag_catalog_add_constraint(ag_catalog *cat, const char *schema,
                                          const char *table, const char *name);
 ag_constraint *ag_catalog_find_constraint(const ag_catalog *cat,
-                                          const char *schema,
-                                          const char *table, const char *name);
+                                          const char *schema, const char *table,
+                                          const char *name);
 
 /* Triggers: identity is (schema, table, name), as for constraints. */
 ag_trigger *ag_catalog_add_trigger(ag_catalog *cat, const char *schema,
@@ -306,11 +306,11 @@ ag_trigger *ag_catalog_add_trigger(ag_catalog *cat, const char *schema,
 ag_trigger *ag_catalog_find_trigger(const ag_catalog *cat, const char *schema,
                                     const char *table, const char *name);
 
-#define ag_catalog_table(cat, s, n)                                     \
+#define ag_catalog_table(cat, s, n)                                            \
     ((ag_table *)ag_catalog_find((cat), AG_KIND_TABLE, (s), (n)))
-#define ag_catalog_enum(cat, s, n)                                      \
+#define ag_catalog_enum(cat, s, n)                                             \
     ((ag_enum *)ag_catalog_find((cat), AG_KIND_ENUM, (s), (n)))
-#define ag_catalog_sequence(cat, s, n)                                  \
+#define ag_catalog_sequence(cat, s, n)                                         \
     ((ag_sequence *)ag_catalog_find((cat), AG_KIND_SEQUENCE, (s), (n)))
 
 /* Is (schema, name) taken by any relation (table, sequence, index)?  Index
@@ -336,8 +336,7 @@ ag_catalog_list(const ag_catalog *cat, ag_kind kind, ag_object *const **out)
 /* Keep only objects in the named schemas (n == 0: keep everything), then
  * re-seal.  Used for --schema on the model side; the introspector filters
  * in its queries. */
-void ag_catalog_restrict(ag_catalog *cat, const char *const *schemas,
-                         size_t n);
+void ag_catalog_restrict(ag_catalog *cat, const char *const *schemas, size_t n);
 
 /* Column lookup by name; NULL when absent. */
 ag_column *ag_table_column(const ag_table *tbl, const char *name);

@@ -15,27 +15,27 @@
 #include "autogen/base.h"
 
 /* (id, file name without .pcre) of every pattern. */
-#define AG_PATTERNS(X)                   \
-    X(HEADER_LINE, "header_line")         \
-    X(SECTION_MARKER, "section_marker")   \
-    X(DIRECTIVE, "directive")             \
-    X(PREAMBLE_LINE, "preamble_line")     \
-    X(REVISION_ID, "revision_id")         \
-    X(PARENTS, "parents")                 \
-    X(LIST_ITEM, "list_item")             \
-    X(CREATED, "created")                 \
-    X(TRANSACTION, "transaction")         \
-    X(HAZARDS, "hazards")                 \
-    X(MESSAGE, "message")                 \
-    X(FILENAME, "filename")               \
-    X(TARGET, "target")                   \
+#define AG_PATTERNS(X)                                                         \
+    X(HEADER_LINE, "header_line")                                              \
+    X(SECTION_MARKER, "section_marker")                                        \
+    X(DIRECTIVE, "directive")                                                  \
+    X(PREAMBLE_LINE, "preamble_line")                                          \
+    X(REVISION_ID, "revision_id")                                              \
+    X(PARENTS, "parents")                                                      \
+    X(LIST_ITEM, "list_item")                                                  \
+    X(CREATED, "created")                                                      \
+    X(TRANSACTION, "transaction")                                              \
+    X(HAZARDS, "hazards")                                                      \
+    X(MESSAGE, "message")                                                      \
+    X(FILENAME, "filename")                                                    \
+    X(TARGET, "target")                                                        \
     X(DURATION, "duration")
 
 typedef enum ag_pattern {
 #define AG_PAT_ENUM(id, file) AG_RE_##id,
     AG_PATTERNS(AG_PAT_ENUM)
 #undef AG_PAT_ENUM
-    AG_NPATTERNS
+        AG_NPATTERNS
 } ag_pattern;
 
 #define AG_MATCH_MAXGROUPS 16

@@ -56,7 +56,7 @@ typedef struct ag_introspect_stats {
  * error of a canon function (AG_EPARSE) prefixed with the object it was
  * reading.  On failure `cat` holds a partial catalog the caller destroys.
  */
-int ag_introspect(PGconn *conn, const ag_introspect_opts *opts,
-                  ag_catalog *cat, ag_introspect_stats *stats, ag_error *err);
+int ag_introspect(PGconn *conn, const ag_introspect_opts *opts, ag_catalog *cat,
+                  ag_introspect_stats *stats, ag_error *err);
 
 #endif

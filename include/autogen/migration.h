@@ -38,15 +38,15 @@ typedef struct ag_stmt {
 } ag_stmt;
 
 typedef struct ag_section {
-    int marker_line;      /* line of the "-- autogen:upgrade" marker */
-    size_t start, end;    /* the section's bytes in the file */
+    int marker_line;   /* line of the "-- autogen:upgrade" marker */
+    size_t start, end; /* the section's bytes in the file */
     ag_stmt *stmts;
     size_t nstmts;
 } ag_section;
 
 typedef struct ag_migration {
-    const char *path;     /* as read, for messages */
-    const char *text;     /* the whole file */
+    const char *path; /* as read, for messages */
+    const char *text; /* the whole file */
     size_t len;
     char checksum[65];    /* SHA-256 of the file bytes, hex */
     const char *id;       /* 12 lowercase hex digits */

@@ -13,21 +13,21 @@
 #include "autogen/catalog.h"
 
 /* ---- hazards: one X-macro gives the bits, names and descriptions ---- */
-#define AG_HAZARDS(X)                                                      \
-    X(DELETES_DATA, "deletes-data",                                       \
-      "drops stored data, or fails on rows that do not fit")              \
-    X(TABLE_REWRITE, "table-rewrite",                                     \
-      "rewrites the whole table under an ACCESS EXCLUSIVE lock")          \
-    X(ACCESS_EXCLUSIVE_LOCK, "access-exclusive-lock",                     \
-      "scans the table to validate it while holding a strong lock")       \
-    X(INDEX_BUILD, "index-build",                                         \
+#define AG_HAZARDS(X)                                                          \
+    X(DELETES_DATA, "deletes-data",                                            \
+      "drops stored data, or fails on rows that do not fit")                   \
+    X(TABLE_REWRITE, "table-rewrite",                                          \
+      "rewrites the whole table under an ACCESS EXCLUSIVE lock")               \
+    X(ACCESS_EXCLUSIVE_LOCK, "access-exclusive-lock",                          \
+      "scans the table to validate it while holding a strong lock")            \
+    X(INDEX_BUILD, "index-build",                                              \
       "builds an index on an existing table, blocking writes meanwhile")
 
 enum {
 #define AG_HZ_IDX(id, name, desc) AG_HAZARD_IDX_##id,
     AG_HAZARDS(AG_HZ_IDX)
 #undef AG_HZ_IDX
-    AG_NHAZARDS
+        AG_NHAZARDS
 };
 enum {
 #define AG_HZ_BIT(id, name, desc) AG_HAZARD_##id = 1u << AG_HAZARD_IDX_##id,
@@ -42,75 +42,75 @@ const char *ag_hazard_desc(int idx);
 uint32_t ag_hazard_parse(const char *name);
 
 /* ---- operation types: (id, name in JSON output) ---- */
-#define AG_OPS(X)                                                          \
-    X(CREATE_SCHEMA, "create_schema")                                     \
-    X(DROP_SCHEMA, "drop_schema")                                         \
-    X(CREATE_EXTENSION, "create_extension")                               \
-    X(ALTER_EXTENSION_SCHEMA, "alter_extension_schema")                   \
-    X(DROP_EXTENSION, "drop_extension")                                   \
-    X(CREATE_ENUM, "create_enum")                                         \
-    X(ADD_ENUM_VALUE, "add_enum_value")                                   \
-    X(REBUILD_ENUM, "rebuild_enum")                                       \
-    X(DROP_OLD_ENUM, "drop_old_enum")                                     \
-    X(DROP_ENUM, "drop_enum")                                             \
-    X(CREATE_DOMAIN, "create_domain")                                     \
-    X(ALTER_DOMAIN_DEFAULT, "alter_domain_default")                       \
-    X(ALTER_DOMAIN_NOT_NULL, "alter_domain_not_null")                     \
-    X(ADD_DOMAIN_CHECK, "add_domain_check")                               \
-    X(DROP_DOMAIN_CHECK, "drop_domain_check")                             \
-    X(DROP_DOMAIN, "drop_domain")                                         \
-    X(CREATE_COMPOSITE, "create_composite")                               \
-    X(ADD_ATTRIBUTE, "add_attribute")                                     \
-    X(DROP_ATTRIBUTE, "drop_attribute")                                   \
-    X(ALTER_ATTRIBUTE_TYPE, "alter_attribute_type")                       \
-    X(DROP_COMPOSITE, "drop_composite")                                   \
-    X(CREATE_SEQUENCE, "create_sequence")                                 \
-    X(ALTER_SEQUENCE, "alter_sequence")                                   \
-    X(SET_SEQUENCE_OWNER, "set_sequence_owner")                           \
-    X(DROP_SEQUENCE, "drop_sequence")                                     \
-    X(CREATE_TABLE, "create_table")                                       \
-    X(SET_PERSISTENCE, "set_persistence")                                 \
-    X(DROP_TABLE, "drop_table")                                           \
-    X(ADD_COLUMN, "add_column")                                           \
-    X(DROP_COLUMN, "drop_column")                                         \
-    X(RENAME_COLUMN, "rename_column")                                     \
-    X(ALTER_COLUMN_TYPE, "alter_column_type")                             \
-    X(SET_NOT_NULL, "set_not_null")                                       \
-    X(DROP_NOT_NULL, "drop_not_null")                                     \
-    X(SET_DEFAULT, "set_default")                                         \
-    X(DROP_DEFAULT, "drop_default")                                       \
-    X(ADD_IDENTITY, "add_identity")                                       \
-    X(SET_IDENTITY, "set_identity")                                       \
-    X(SET_IDENTITY_OPTIONS, "set_identity_options")                       \
-    X(DROP_IDENTITY, "drop_identity")                                     \
-    X(DROP_EXPRESSION, "drop_expression")                                 \
-    X(ADD_CONSTRAINT, "add_constraint")                                   \
-    X(DROP_CONSTRAINT, "drop_constraint")                                 \
-    X(CREATE_INDEX, "create_index")                                       \
-    X(DROP_INDEX, "drop_index")                                           \
-    X(CREATE_FUNCTION, "create_function")                                 \
-    X(REPLACE_FUNCTION, "replace_function")                               \
-    X(DROP_FUNCTION, "drop_function")                                     \
-    X(CREATE_TRIGGER, "create_trigger")                                   \
-    X(REPLACE_TRIGGER, "replace_trigger")                                 \
-    X(DROP_TRIGGER, "drop_trigger")                                       \
+#define AG_OPS(X)                                                              \
+    X(CREATE_SCHEMA, "create_schema")                                          \
+    X(DROP_SCHEMA, "drop_schema")                                              \
+    X(CREATE_EXTENSION, "create_extension")                                    \
+    X(ALTER_EXTENSION_SCHEMA, "alter_extension_schema")                        \
+    X(DROP_EXTENSION, "drop_extension")                                        \
+    X(CREATE_ENUM, "create_enum")                                              \
+    X(ADD_ENUM_VALUE, "add_enum_value")                                        \
+    X(REBUILD_ENUM, "rebuild_enum")                                            \
+    X(DROP_OLD_ENUM, "drop_old_enum")                                          \
+    X(DROP_ENUM, "drop_enum")                                                  \
+    X(CREATE_DOMAIN, "create_domain")                                          \
+    X(ALTER_DOMAIN_DEFAULT, "alter_domain_default")                            \
+    X(ALTER_DOMAIN_NOT_NULL, "alter_domain_not_null")                          \
+    X(ADD_DOMAIN_CHECK, "add_domain_check")                                    \
+    X(DROP_DOMAIN_CHECK, "drop_domain_check")                                  \
+    X(DROP_DOMAIN, "drop_domain")                                              \
+    X(CREATE_COMPOSITE, "create_composite")                                    \
+    X(ADD_ATTRIBUTE, "add_attribute")                                          \
+    X(DROP_ATTRIBUTE, "drop_attribute")                                        \
+    X(ALTER_ATTRIBUTE_TYPE, "alter_attribute_type")                            \
+    X(DROP_COMPOSITE, "drop_composite")                                        \
+    X(CREATE_SEQUENCE, "create_sequence")                                      \
+    X(ALTER_SEQUENCE, "alter_sequence")                                        \
+    X(SET_SEQUENCE_OWNER, "set_sequence_owner")                                \
+    X(DROP_SEQUENCE, "drop_sequence")                                          \
+    X(CREATE_TABLE, "create_table")                                            \
+    X(SET_PERSISTENCE, "set_persistence")                                      \
+    X(DROP_TABLE, "drop_table")                                                \
+    X(ADD_COLUMN, "add_column")                                                \
+    X(DROP_COLUMN, "drop_column")                                              \
+    X(RENAME_COLUMN, "rename_column")                                          \
+    X(ALTER_COLUMN_TYPE, "alter_column_type")                                  \
+    X(SET_NOT_NULL, "set_not_null")                                            \
+    X(DROP_NOT_NULL, "drop_not_null")                                          \
+    X(SET_DEFAULT, "set_default")                                              \
+    X(DROP_DEFAULT, "drop_default")                                            \
+    X(ADD_IDENTITY, "add_identity")                                            \
+    X(SET_IDENTITY, "set_identity")                                            \
+    X(SET_IDENTITY_OPTIONS, "set_identity_options")                            \
+    X(DROP_IDENTITY, "drop_identity")                                          \
+    X(DROP_EXPRESSION, "drop_expression")                                      \
+    X(ADD_CONSTRAINT, "add_constraint")                                        \
+    X(DROP_CONSTRAINT, "drop_constraint")                                      \
+    X(CREATE_INDEX, "create_index")                                            \
+    X(DROP_INDEX, "drop_index")                                                \
+    X(CREATE_FUNCTION, "create_function")                                      \
+    X(REPLACE_FUNCTION, "replace_function")                                    \
+    X(DROP_FUNCTION, "drop_function")                                          \
+    X(CREATE_TRIGGER, "create_trigger")                                        \
+    X(REPLACE_TRIGGER, "replace_trigger")                                      \
+    X(DROP_TRIGGER, "drop_trigger")                                            \
     X(SET_COMMENT, "set_comment")
 
 typedef enum ag_op_type {
 #define AG_OP_ENUM(id, name) AG_OP_##id,
     AG_OPS(AG_OP_ENUM)
 #undef AG_OP_ENUM
-    AG_OP_COUNT
+        AG_OP_COUNT
 } ag_op_type;
 
 const char *ag_op_name(ag_op_type type); /* "create_table", ... */
 
 /* A column of the current catalog converted by an enum rebuild. */
 typedef struct ag_enum_use {
-    const ag_table *table;    /* in `from` */
-    const ag_column *col;     /* in `from` */
-    bool array;               /* the column is an array of the enum */
-    bool had_default;         /* DROP DEFAULT first */
+    const ag_table *table;        /* in `from` */
+    const ag_column *col;         /* in `from` */
+    bool array;                   /* the column is an array of the enum */
+    bool had_default;             /* DROP DEFAULT first */
     const ag_expr *reset_default; /* SET DEFAULT afterwards, or NULL */
 } ag_enum_use;
 
@@ -122,29 +122,29 @@ typedef struct ag_enum_use {
  */
 typedef struct ag_op {
     ag_op_type type;
-    int prio;          /* base order class (src/diff/diff_int.h) */
-    uint32_t hazards;  /* AG_HAZARD_* bits */
+    int prio;                     /* base order class (src/diff/diff_int.h) */
+    uint32_t hazards;             /* AG_HAZARD_* bits */
     const char *why[AG_NHAZARDS]; /* per set bit: this op's reason */
     ag_kind kind;      /* kind of the object acted on (TABLE for columns) */
     ag_qname name;     /* its name; for constraints and indexes their own */
     const char *table; /* owning table (schema is name.schema), or NULL */
     const ag_object *from_obj, *to_obj;
     const ag_column *from_col, *to_col;
-    const char *note;  /* why the op exists when not obvious, or NULL */
+    const char *note; /* why the op exists when not obvious, or NULL */
 
     /* ADD_ENUM_VALUE: label, BEFORE/AFTER.  Domain check ops: the check's
      * name; attribute ops: the attribute's name. */
     const char *label, *anchor;
     bool before;
-    const char *old_name;      /* REBUILD_ENUM, DROP_OLD_ENUM: renamed */
-    const ag_enum_use *uses;   /* REBUILD_ENUM */
+    const char *old_name;    /* REBUILD_ENUM, DROP_OLD_ENUM: renamed */
+    const ag_enum_use *uses; /* REBUILD_ENUM */
     size_t nuses;
-    bool using_cast;           /* ALTER_COLUMN_TYPE: needs USING */
+    bool using_cast;                   /* ALTER_COLUMN_TYPE: needs USING */
     const ag_constraint **inline_cons; /* CREATE_TABLE */
     size_t ninline;
-    bool owner_none;           /* SET_SEQUENCE_OWNER: OWNED BY NONE */
-    const char *comment;       /* SET_COMMENT: new text, NULL = IS NULL */
-    const char *old_comment;   /* SET_COMMENT: previous text */
+    bool owner_none;         /* SET_SEQUENCE_OWNER: OWNED BY NONE */
+    const char *comment;     /* SET_COMMENT: new text, NULL = IS NULL */
+    const char *old_comment; /* SET_COMMENT: previous text */
 
     /* Sort key: (prio, name.schema, key, sub, step, kind, type, label). */
     const char *key, *sub;

@@ -20,11 +20,11 @@ typedef struct ag_revgraph {
     const ag_migration **revs; /* topological: parents before children;
                                   ties by creation time, then id */
     size_t n;
-    size_t **parents;          /* per revision, indexes into revs */
+    size_t **parents; /* per revision, indexes into revs */
     size_t *nparents;
     size_t **children;
     size_t *nchildren;
-    size_t *heads;             /* indexes of the heads, in topological order */
+    size_t *heads; /* indexes of the heads, in topological order */
     size_t nheads;
 } ag_revgraph;
 

@@ -58,8 +58,8 @@ typedef enum ag_step_kind {
 
 typedef struct ag_step {
     ag_step_kind kind;
-    const char *sql;    /* what is sent, with $1.. for params; NOTE: text */
-    const char *shown;  /* as printed, parameters inlined as literals */
+    const char *sql;   /* what is sent, with $1.. for params; NOTE: text */
+    const char *shown; /* as printed, parameters inlined as literals */
     const char *params[2];
     int nparams;
     const ag_migration *mig; /* the revision it belongs to, or NULL */

@@ -26,8 +26,9 @@
 
 typedef struct ag_tmpcluster {
     /* Inputs, all optional (zero = default); set before ag_tmpcluster_start. */
-    const char *parent_dir; /* where the temp dir goes: default $TMPDIR or /tmp */
-    int port;               /* names the socket file only: default 5432 */
+    const char
+        *parent_dir; /* where the temp dir goes: default $TMPDIR or /tmp */
+    int port;        /* names the socket file only: default 5432 */
     /* Extra server settings, each "name=value", passed as `-c name=value`
      * after (so overriding) the durability and lock defaults; e.g.
      * "shared_preload_libraries=pg_stat_statements".  The socket, port and
@@ -37,12 +38,15 @@ typedef struct ag_tmpcluster {
     size_t nsettings;
 
     /* Filled by ag_tmpcluster_start. */
-    char base_dir[AG_TMPCLUSTER_PATH_MAX];   /* the mkdtemp dir; also the socket dir */
-    char data_dir[AG_TMPCLUSTER_PATH_MAX];   /* base_dir/data */
-    char log_path[AG_TMPCLUSTER_PATH_MAX];   /* base_dir/server.log (initdb and server) */
-    char bin_dir[AG_TMPCLUSTER_PATH_MAX];    /* where initdb and postgres were found */
-    pid_t pid;                               /* the postmaster, 0 when not running */
-    int started;                             /* 1 between a successful start and stop */
+    char base_dir[AG_TMPCLUSTER_PATH_MAX]; /* the mkdtemp dir; also the socket
+                                              dir */
+    char data_dir[AG_TMPCLUSTER_PATH_MAX]; /* base_dir/data */
+    char log_path[AG_TMPCLUSTER_PATH_MAX]; /* base_dir/server.log (initdb and
+                                              server) */
+    char bin_dir[AG_TMPCLUSTER_PATH_MAX];  /* where initdb and postgres were
+                                              found */
+    pid_t pid;   /* the postmaster, 0 when not running */
+    int started; /* 1 between a successful start and stop */
 } ag_tmpcluster;
 
 /* Create the directory, initdb, start the server and wait until it accepts

@@ -283,8 +283,8 @@ ag_write_file_atomic(const char *path, const char *data, size_t len,
     ok = (fsync(fileno(f)) == 0) && ok;
     ok = (fclose(f) == 0) && ok;
     if (!ok || rename(tmp, path) != 0) {
-        int rc = ag_errorf(err, AG_EIO, "writing %s: %s", path,
-                           strerror(errno));
+        int rc =
+            ag_errorf(err, AG_EIO, "writing %s: %s", path, strerror(errno));
         unlink(tmp);
         free(tmp);
         return rc;

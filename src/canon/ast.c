@@ -149,8 +149,8 @@ ag_ast_wrap(ag_ast *ast, ag_node *stmt)
 }
 
 int
-ag_ast_deparse_named(ag_ast *ast, ag_node *stmt, char **name_field,
-                     ag_buf *out, ag_error *err)
+ag_ast_deparse_named(ag_ast *ast, ag_node *stmt, char **name_field, ag_buf *out,
+                     ag_error *err)
 {
     static const char placeholder[] = "ag_name_placeholder";
     char *name = *name_field;

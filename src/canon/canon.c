@@ -22,8 +22,6 @@ amsg(ag_ast *ast, size_t size)
     return ag_arena_alloc(&ast->arena, size);
 }
 
-
-
 /* Deparse `SELECT <expr>` and keep what follows "SELECT ". */
 static int
 deparse_expr(ag_ast *ast, ag_node *expr, char **out, ag_error *err)
@@ -40,7 +38,8 @@ deparse_expr(ag_ast *ast, ag_node *expr, char **out, ag_error *err)
     sel->op = PG_QUERY__SET_OPERATION__SETOP_NONE;
     char *text;
     int rc = ag_ast_deparse(
-        ag_ast_wrap(ast, ag_ast_node(ast, PG_QUERY__NODE__NODE_SELECT_STMT, sel)),
+        ag_ast_wrap(ast,
+                    ag_ast_node(ast, PG_QUERY__NODE__NODE_SELECT_STMT, sel)),
         &text, err);
     if (rc)
         return rc;
@@ -81,7 +80,8 @@ deparse_constraint(ag_ast *ast, PgQuery__Constraint *c, char **out,
     c->conname = "";
     char *text;
     int rc = ag_ast_deparse(
-        ag_ast_wrap(ast, ag_ast_node(ast, PG_QUERY__NODE__NODE_ALTER_TABLE_STMT, at)),
+        ag_ast_wrap(
+            ast, ag_ast_node(ast, PG_QUERY__NODE__NODE_ALTER_TABLE_STMT, at)),
         &text, err);
     c->conname = saved_name;
     if (rc)
@@ -153,9 +153,8 @@ ag_canon_expr_node(ag_catalog *cat, ag_ast *ast, ag_node **slot,
 }
 
 int
-ag_canon_expr_text(ag_catalog *cat, const char *sql,
-                   const char *default_schema, const ag_expr **out,
-                   ag_error *err)
+ag_canon_expr_text(ag_catalog *cat, const char *sql, const char *default_schema,
+                   const ag_expr **out, ag_error *err)
 {
     ag_buf b;
     ag_buf_init(&b);
@@ -228,14 +227,14 @@ constraint_node(ag_catalog *cat, ag_ast *ast, PgQuery__Constraint *c,
         con->cols = name_list(cat, c->fk_attrs, c->n_fk_attrs);
         con->ncols = c->n_fk_attrs;
         con->ref_table.schema = ag_arena_strdup(
-            &cat->arena, *c->pktable->schemaname ? c->pktable->schemaname
-                                                 : default_schema);
+            &cat->arena,
+            *c->pktable->schemaname ? c->pktable->schemaname : default_schema);
         con->ref_table.name = ag_arena_strdup(&cat->arena, c->pktable->relname);
         con->ref_cols = name_list(cat, c->pk_attrs, c->n_pk_attrs);
         con->nref_cols = c->n_pk_attrs;
     } else if (con->type == AG_CON_EXCLUDE) {
-        con->cols = ag_arena_alloc(&cat->arena,
-                                   (c->n_exclusions + 1) * sizeof(char *));
+        con->cols =
+            ag_arena_alloc(&cat->arena, (c->n_exclusions + 1) * sizeof(char *));
         for (size_t i = 0; i < c->n_exclusions; i++) {
             ag_node *pair = c->exclusions[i];
             if (pair->node_case != PG_QUERY__NODE__NODE_LIST ||
@@ -281,8 +280,8 @@ ag_canon_constraint_node(ag_catalog *cat, ag_ast *ast, PgQuery__Constraint *c,
 }
 
 int
-ag_canon_constraint_text(ag_catalog *cat, ag_constraint *con,
-                         const char *body, ag_error *err)
+ag_canon_constraint_text(ag_catalog *cat, ag_constraint *con, const char *body,
+                         ag_error *err)
 {
     ag_buf b;
     ag_buf_init(&b);
@@ -290,7 +289,8 @@ ag_canon_constraint_text(ag_catalog *cat, ag_constraint *con,
     ag_ast ast;
     int rc = ag_ast_parse(&ast, b.data, NULL, err);
     if (rc == 0) {
-        PgQuery__AlterTableStmt *at = ast.tree->stmts[0]->stmt->alter_table_stmt;
+        PgQuery__AlterTableStmt *at =
+            ast.tree->stmts[0]->stmt->alter_table_stmt;
         PgQuery__Constraint *c = at->cmds[0]->alter_table_cmd->def->constraint;
         rc = constraint_node(cat, &ast, c, con, "public", false, err);
         if (rc == 0)
@@ -310,8 +310,8 @@ index_node(ag_catalog *cat, ag_ast *ast, PgQuery__IndexStmt *s, ag_index *idx,
            const char *default_schema, bool want_sql, ag_error *err)
 {
     idx->unique = s->unique;
-    idx->cols = ag_arena_alloc(&cat->arena,
-                               (s->n_index_params + 1) * sizeof(char *));
+    idx->cols =
+        ag_arena_alloc(&cat->arena, (s->n_index_params + 1) * sizeof(char *));
     for (size_t i = 0; i < s->n_index_params; i++) {
         PgQuery__IndexElem *ie = s->index_params[i]->index_elem;
         if (ie->name && *ie->name)
@@ -362,8 +362,8 @@ ag_canon_index_text(ag_catalog *cat, ag_index *idx, const char *stmt,
         if (!n || n->node_case != PG_QUERY__NODE__NODE_INDEX_STMT)
             rc = ag_errorf(err, AG_EPARSE, "not a CREATE INDEX statement");
         else
-            rc = index_node(cat, &ast, n->index_stmt, idx, "public", false,
-                            err);
+            rc =
+                index_node(cat, &ast, n->index_stmt, idx, "public", false, err);
         if (rc == 0) /* the server's own statement is emit-ready */
             idx->def.sql = ag_arena_strdup(&cat->arena, stmt);
     }

@@ -16,21 +16,36 @@
 #include "autogen/canon_routines.h"
 #include "autogen/ident.h"
 
-
-
-
 /* ---- types in signatures ---- */
 
 /* Pseudo-types and handler types: legal in signatures only, always in
  * pg_catalog, printed bare by format_type. */
 static const char *const pseudo_types[] = {
-    "trigger", "event_trigger", "void", "cstring", "internal", "any",
-    "anyelement", "anyarray", "anynonarray", "anyenum", "anyrange",
-    "anymultirange", "anycompatible", "anycompatiblearray",
-    "anycompatiblenonarray", "anycompatiblerange",
-    "anycompatiblemultirange", "language_handler", "fdw_handler",
-    "table_am_handler", "index_am_handler", "tsm_handler", "record",
-    "unknown", "pg_ddl_command",
+    "trigger",
+    "event_trigger",
+    "void",
+    "cstring",
+    "internal",
+    "any",
+    "anyelement",
+    "anyarray",
+    "anynonarray",
+    "anyenum",
+    "anyrange",
+    "anymultirange",
+    "anycompatible",
+    "anycompatiblearray",
+    "anycompatiblenonarray",
+    "anycompatiblerange",
+    "anycompatiblemultirange",
+    "language_handler",
+    "fdw_handler",
+    "table_am_handler",
+    "index_am_handler",
+    "tsm_handler",
+    "record",
+    "unknown",
+    "pg_ddl_command",
 };
 
 int
@@ -167,8 +182,8 @@ function_options(ag_catalog *cat, PgQuery__CreateFunctionStmt *s,
     bool have_cost = false, have_rows = false;
     fn->volatility = 'v';
     fn->parallel = 'u';
-    fn->config = ag_arena_alloc(&cat->arena,
-                                (s->n_options + 1) * sizeof *fn->config);
+    fn->config =
+        ag_arena_alloc(&cat->arena, (s->n_options + 1) * sizeof *fn->config);
     for (size_t i = 0; i < s->n_options; i++) {
         if (s->options[i]->node_case != PG_QUERY__NODE__NODE_DEF_ELEM)
             continue;
@@ -222,8 +237,8 @@ function_options(ag_catalog *cat, PgQuery__CreateFunctionStmt *s,
     if (!fn->body)
         return ag_errorf(err, AG_EUNSUPPORTED, "no AS clause");
     /* The defaults CREATE FUNCTION fills in (pg_proc.procost, prorows). */
-    bool c_like = strcmp(fn->language, "c") == 0 ||
-                  strcmp(fn->language, "internal") == 0;
+    bool c_like =
+        strcmp(fn->language, "c") == 0 || strcmp(fn->language, "internal") == 0;
     bool retset = fn->result && (strncmp(fn->result, "SETOF ", 6) == 0 ||
                                  strncmp(fn->result, "TABLE(", 6) == 0);
     if (!have_cost)
@@ -247,8 +262,8 @@ note_type(ag_catalog *cat, ag_function *fn, const PgQuery__TypeName *tn,
         schema = default_schema;
     if (!schema || strcmp(schema, "pg_catalog") == 0)
         return;
-    fn->types = ag_arena_grow(&cat->arena, fn->types, fn->ntypes,
-                              sizeof *fn->types);
+    fn->types =
+        ag_arena_grow(&cat->arena, fn->types, fn->ntypes, sizeof *fn->types);
     fn->types[fn->ntypes].schema = ag_arena_strdup(&cat->arena, schema);
     fn->types[fn->ntypes++].name = ag_arena_strdup(&cat->arena, name);
 }
@@ -272,8 +287,8 @@ ag_canon_function_node(ag_catalog *cat, ag_ast *ast,
         schema = default_schema;
     fn->is_procedure = s->is_procedure;
     fn->fname = ag_arena_strdup(&cat->arena, name);
-    fn->args = ag_arena_alloc(&cat->arena,
-                              (s->n_parameters + 1) * sizeof *fn->args);
+    fn->args =
+        ag_arena_alloc(&cat->arena, (s->n_parameters + 1) * sizeof *fn->args);
     ag_buf ident, table;
     ag_buf_init(&ident);
     ag_buf_init(&table);
@@ -286,8 +301,8 @@ ag_canon_function_node(ag_catalog *cat, ag_ast *ast,
         PgQuery__FunctionParameter *p = s->parameters[i]->function_parameter;
         ag_funcarg *a = &fn->args[fn->nargs++];
         a->mode = param_mode(p->mode);
-        a->name = p->name && *p->name ? ag_arena_strdup(&cat->arena, p->name)
-                                      : NULL;
+        a->name =
+            p->name && *p->name ? ag_arena_strdup(&cat->arena, p->name) : NULL;
         rc = ag_canon_signature_type(&cat->arena, p->arg_type, default_schema,
                                      &a->type, err);
         if (rc)
@@ -326,9 +341,8 @@ ag_canon_function_node(ag_catalog *cat, ag_ast *ast,
             rc = ag_canon_signature_type(&cat->arena, s->return_type,
                                          default_schema, &t, err);
             if (rc == 0)
-                fn->result = setof ? ag_arena_sprintf(&cat->arena,
-                                                      "SETOF %s", t)
-                                   : t;
+                fn->result =
+                    setof ? ag_arena_sprintf(&cat->arena, "SETOF %s", t) : t;
             note_type(cat, fn, s->return_type, default_schema);
         } else if (!fn->is_procedure) {
             /* Output arguments decide the result type, as CREATE FUNCTION
@@ -427,7 +441,8 @@ ag_canon_trigger_node(ag_catalog *cat, ag_ast *ast, PgQuery__CreateTrigStmt *s,
         trg->def.sql = ag_arena_strdup(&cat->arena, sql.data);
         ag_buf_free(&sql);
     }
-    ag_node *as_node = ag_ast_node(ast, PG_QUERY__NODE__NODE_CREATE_TRIG_STMT, s);
+    ag_node *as_node =
+        ag_ast_node(ast, PG_QUERY__NODE__NODE_CREATE_TRIG_STMT, s);
     ag_canon_normalize(ast, &as_node, "public");
     char *saved = s->trigname;
     s->trigname = "";

@@ -100,8 +100,8 @@ static bool
 is_string_type(const PgQuery__TypeName *tn)
 {
     const char *schema, *name;
-    if (tn->n_array_bounds || ag_ast_qname(tn->names, tn->n_names, &schema,
-                                           &name) < 0)
+    if (tn->n_array_bounds ||
+        ag_ast_qname(tn->names, tn->n_names, &schema, &name) < 0)
         return false;
     if (schema && strcmp(schema, "pg_catalog") != 0)
         return false;
@@ -114,8 +114,13 @@ static bool
 is_implicit_target(norm_ctx *cx, const PgQuery__TypeName *tn)
 {
     static const char *const targets[] = {
-        "smallint", "integer", "bigint", "numeric", "real",
-        "double precision", "timestamp without time zone",
+        "smallint",
+        "integer",
+        "bigint",
+        "numeric",
+        "real",
+        "double precision",
+        "timestamp without time zone",
         "timestamp with time zone",
     };
     const char *type;
@@ -181,8 +186,8 @@ strip_qualifier(ag_node **items, size_t *n)
     if (*n != 2)
         return;
     const char *schema = ag_ast_str(items[0]);
-    if (schema && (strcmp(schema, "pg_catalog") == 0 ||
-                   strcmp(schema, "public") == 0)) {
+    if (schema &&
+        (strcmp(schema, "pg_catalog") == 0 || strcmp(schema, "public") == 0)) {
         items[0] = items[1];
         *n = 1;
     }
@@ -382,7 +387,8 @@ norm_node(norm_ctx *cx, ag_node **slot)
              ie->nulls_ordering == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST))
             ie->nulls_ordering = PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_DEFAULT;
         /* An expression that is just a column is a plain column. */
-        if (ie->expr && ie->expr->node_case == PG_QUERY__NODE__NODE_COLUMN_REF &&
+        if (ie->expr &&
+            ie->expr->node_case == PG_QUERY__NODE__NODE_COLUMN_REF &&
             ie->expr->column_ref->n_fields == 1 &&
             ag_ast_str(ie->expr->column_ref->fields[0])) {
             ie->name = (char *)ag_ast_str(ie->expr->column_ref->fields[0]);

@@ -154,7 +154,8 @@ print_message(ag_buf *b, const ProtobufCMessage *m)
                 continue;
         }
         if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-            size_t n = *(const size_t *)((const char *)m + f->quantifier_offset);
+            size_t n =
+                *(const size_t *)((const char *)m + f->quantifier_offset);
             if (!n)
                 continue;
             ag_buf_printf(b, "%s=[", f->name);

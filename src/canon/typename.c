@@ -112,10 +112,14 @@ static const builtin_type builtins[] = {
 static const struct {
     const char *alias, *internal;
 } aliases[] = {
-    {"integer", "int4"},      {"int", "int4"},
-    {"smallint", "int2"},     {"bigint", "int8"},
-    {"boolean", "bool"},      {"real", "float4"},
-    {"decimal", "numeric"},   {"character", "bpchar"},
+    {"integer", "int4"},
+    {"int", "int4"},
+    {"smallint", "int2"},
+    {"bigint", "int8"},
+    {"boolean", "bool"},
+    {"real", "float4"},
+    {"decimal", "numeric"},
+    {"character", "bpchar"},
     {"double precision", "float8"},
 };
 
@@ -249,8 +253,7 @@ ag_ast_type_canon(ag_arena *out, const PgQuery__TypeName *tn,
     if (!schema && tn->n_array_bounds == 0) {
         if (strcmp(name, "serial") == 0 || strcmp(name, "serial4") == 0)
             *serial = 4;
-        else if (strcmp(name, "bigserial") == 0 ||
-                 strcmp(name, "serial8") == 0)
+        else if (strcmp(name, "bigserial") == 0 || strcmp(name, "serial8") == 0)
             *serial = 8;
         else if (strcmp(name, "smallserial") == 0 ||
                  strcmp(name, "serial2") == 0)

@@ -112,9 +112,9 @@ map_insert(ag_catalog_map *m, ag_object *obj)
     if ((m->used + 1) * 4 >= m->cap * 3)
         map_grow(m);
     size_t mask = m->cap - 1;
-    size_t i = hash_key(obj->kind, obj->name.schema, obj_table(obj),
-                        obj->name.name) &
-               mask;
+    size_t i =
+        hash_key(obj->kind, obj->name.schema, obj_table(obj), obj->name.name) &
+        mask;
     while (m->slots[i] && m->slots[i] != TOMBSTONE)
         i = (i + 1) & mask;
     if (!m->slots[i])
@@ -325,8 +325,8 @@ ag_constraint *
 ag_catalog_find_constraint(const ag_catalog *cat, const char *schema,
                            const char *table, const char *name)
 {
-    ag_object **slot = map_slot_t(cat->map, AG_KIND_CONSTRAINT, schema, table,
-                                  name);
+    ag_object **slot =
+        map_slot_t(cat->map, AG_KIND_CONSTRAINT, schema, table, name);
     return slot ? (ag_constraint *)*slot : NULL;
 }
 
@@ -514,8 +514,9 @@ dump_function(ag_buf *out, const ag_function *f)
     }
     ag_buf_putc(out, ')');
     dump_str(out, "returns", f->result);
-    ag_buf_printf(out, " language=%s volatility=%c parallel=%c%s%s%s "
-                       "cost=%g rows=%g",
+    ag_buf_printf(out,
+                  " language=%s volatility=%c parallel=%c%s%s%s "
+                  "cost=%g rows=%g",
                   f->language, f->volatility, f->parallel,
                   f->strict ? " strict" : "",
                   f->security_definer ? " security-definer" : "",
@@ -586,9 +587,8 @@ ag_catalog_dump(const ag_catalog *cat, ag_buf *out)
                               (long long)s->max, (long long)s->cache,
                               s->cycle ? " cycle" : "");
                 if (s->owned_by.name)
-                    ag_buf_printf(out, " owned_by=%s.%s.%s",
-                                  s->owned_by.schema, s->owned_by.name,
-                                  s->owned_col);
+                    ag_buf_printf(out, " owned_by=%s.%s.%s", s->owned_by.schema,
+                                  s->owned_by.name, s->owned_col);
                 break;
             }
             case AG_KIND_TABLE: {

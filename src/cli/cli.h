@@ -31,18 +31,18 @@ typedef struct cli_opts {
     int verbosity; /* -q: -1, default 0, -v: 1 */
     int color;     /* 0 never, 1 always, 2 auto */
     /* command options */
-    const char *format;  /* --format */
-    bool reverse;        /* --reverse */
-    bool exit_code;      /* --exit-code */
-    const char *message; /* -m */
-    bool sql;            /* --sql: print what would run, touch nothing */
-    bool empty;          /* --empty: a blank revision */
-    const char *lock_timeout;      /* --lock-timeout, else the config's */
+    const char *format;       /* --format */
+    bool reverse;             /* --reverse */
+    bool exit_code;           /* --exit-code */
+    const char *message;      /* -m */
+    bool sql;                 /* --sql: print what would run, touch nothing */
+    bool empty;               /* --empty: a blank revision */
+    const char *lock_timeout; /* --lock-timeout, else the config's */
     const char *statement_timeout; /* --statement-timeout, likewise */
     const char *lock_wait;         /* --lock-wait, likewise */
-    const char **args;   /* arguments after the command (targets) */
+    const char **args;             /* arguments after the command (targets) */
     size_t nargs;
-    ag_config cfg;       /* the config file, when one was read */
+    ag_config cfg; /* the config file, when one was read */
 } cli_opts;
 
 int cmd_diff(cli_opts *o);

@@ -310,8 +310,9 @@ check_chain(const cli_opts *o, PGconn *conn, ag_buf *out)
         goto out;
     }
     if (g.nheads > 1) {
-        ag_buf_printf(out, "! migration chain: %zu heads (join them with "
-                           "autogen merge -m MESSAGE)\n",
+        ag_buf_printf(out,
+                      "! migration chain: %zu heads (join them with "
+                      "autogen merge -m MESSAGE)\n",
                       g.nheads);
         problems++;
     }
@@ -357,7 +358,8 @@ cmd_check(cli_opts *o)
             ag_emit_json(&pl.up, &out);
         } else if (n == 0) {
             if (o->verbosity >= 0)
-                ag_buf_put(&out, "No drift: the database matches the models.\n");
+                ag_buf_put(&out,
+                           "No drift: the database matches the models.\n");
         } else {
             ag_buf_printf(&out,
                           "Drift: %zu difference%s between the database and "

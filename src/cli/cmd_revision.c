@@ -68,7 +68,8 @@ write_revision(const cli_opts *o, const ag_revgraph *g, ag_revision_header *h,
     ag_migration m;
     ag_error err = {0};
     int rc = EXIT_OK;
-    if (ag_migration_parse(path.data, text.data, text.len, &check, &m, &err) != 0) {
+    if (ag_migration_parse(path.data, text.data, text.len, &check, &m, &err) !=
+        0) {
         /* Our own output must read back; if it does not, say so rather
          * than leave a file upgrade would refuse. */
         cli_error("internal error: the new revision does not read back: %s",
@@ -77,7 +78,8 @@ write_revision(const cli_opts *o, const ag_revgraph *g, ag_revision_header *h,
     } else if (access(path.data, F_OK) == 0) {
         cli_error("%s already exists", path.data);
         rc = EXIT_ERROR;
-    } else if (ag_write_file_atomic(path.data, text.data, text.len, &err) != 0) {
+    } else if (ag_write_file_atomic(path.data, text.data, text.len, &err) !=
+               0) {
         cli_error("%s", err.msg);
         rc = EXIT_ERROR;
     } else if (o->verbosity >= 0) {
@@ -252,7 +254,8 @@ cmd_merge(cli_opts *o)
         rc = EXIT_ERROR;
     }
     if (rc == EXIT_OK) {
-        const char **parents = ag_arena_alloc(&arena, sizeof *parents * g.nheads);
+        const char **parents =
+            ag_arena_alloc(&arena, sizeof *parents * g.nheads);
         for (size_t i = 0; i < g.nheads; i++)
             parents[i] = g.revs[g.heads[i]]->id;
         ag_revision_header h = {.parents = parents, .nparents = g.nheads};

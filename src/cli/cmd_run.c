@@ -92,8 +92,9 @@ report_stamp(const cli_opts *o, const ag_script *s)
 static const char *
 action_name(ag_runner_action a)
 {
-    return a == AG_RUN_UPGRADE ? "upgrade" : a == AG_RUN_DOWNGRADE ? "downgrade"
-                                                                   : "stamp";
+    return a == AG_RUN_UPGRADE     ? "upgrade"
+           : a == AG_RUN_DOWNGRADE ? "downgrade"
+                                   : "stamp";
 }
 
 static int
@@ -132,9 +133,8 @@ run(cli_opts *o, ag_runner_action action)
         cli_error("%s", err.msg);
         rc = EXIT_ERROR;
     }
-    if (rc == EXIT_OK &&
-        ag_runner_plan(&g, &vs, action, o->args, o->nargs, &ro, &script,
-                       &err) != 0) {
+    if (rc == EXIT_OK && ag_runner_plan(&g, &vs, action, o->args, o->nargs, &ro,
+                                        &script, &err) != 0) {
         cli_error("%s", err.msg);
         rc = EXIT_ERROR;
     }

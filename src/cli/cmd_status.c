@@ -39,7 +39,8 @@ duration_ms(const char *text)
         !ag_match_group(&m, "number", &num, &nlen))
         return -1;
     long n = strtol(num, NULL, 10);
-    if (!ag_match_group(&m, "unit", &unit, &ulen) || (ulen == 1 && *unit == 's'))
+    if (!ag_match_group(&m, "unit", &unit, &ulen) ||
+        (ulen == 1 && *unit == 's'))
         return n * 1000;
     return ulen == 2 ? n : n * 60000;
 }
@@ -121,8 +122,9 @@ cmd_current(cli_opts *o)
         for (size_t i = 0; i < g.n; i++)
             pending += !ag_vstate_find(&vs, g.revs[i]->id);
         if (pending && o->verbosity >= 0)
-            fprintf(stderr, "autogen: %zu revision%s not applied: run autogen "
-                            "upgrade\n",
+            fprintf(stderr,
+                    "autogen: %zu revision%s not applied: run autogen "
+                    "upgrade\n",
                     pending, pending == 1 ? "" : "s");
     }
     if (conn)

@@ -69,9 +69,8 @@ static const char *const later[] = {
 static void
 usage(FILE *out)
 {
-    fprintf(out,
-            "usage: autogen [options] COMMAND [command options]\n\n"
-            "Commands:\n");
+    fprintf(out, "usage: autogen [options] COMMAND [command options]\n\n"
+                 "Commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
     fprintf(out,
@@ -134,8 +133,8 @@ main(int argc, char **argv)
             rc = EXIT_OK;
             goto out;
         } else if (strcmp(a, "--version") == 0) {
-            printf("autogen %s (PostgreSQL grammar %s, libpq %d)\n",
-                   AG_VERSION, PG_VERSION, PQlibVersion());
+            printf("autogen %s (PostgreSQL grammar %s, libpq %d)\n", AG_VERSION,
+                   PG_VERSION, PQlibVersion());
             rc = EXIT_OK;
             goto out;
         } else if (strcmp(a, "-c") == 0 || opt_is(a, "--config")) {
@@ -161,7 +160,7 @@ main(int argc, char **argv)
         } else if (opt_is(a, "--color")) {
             if (!(v = need_value(argc, argv, &i)))
                 goto out;
-            o.color = strcmp(v, "always") == 0 ? 1
+            o.color = strcmp(v, "always") == 0  ? 1
                       : strcmp(v, "never") == 0 ? 0
                                                 : 2;
         } else if (opt_is(a, "--format")) {

@@ -67,10 +67,20 @@ read_double(parser *ps, ag_buf *val, ag_error *err)
         if (c == '\\' && *ps->p) {
             char e = *ps->p++;
             switch (e) {
-            case 'n': c = '\n'; break;
-            case 't': c = '\t'; break;
-            case 'r': c = '\r'; break;
-            case '"': case '\\': case '$': c = e; break;
+            case 'n':
+                c = '\n';
+                break;
+            case 't':
+                c = '\t';
+                break;
+            case 'r':
+                c = '\r';
+                break;
+            case '"':
+            case '\\':
+            case '$':
+                c = e;
+                break;
             default: /* unknown escape: keep both characters */
                 ag_buf_putc(val, '\\');
                 c = e;
@@ -103,8 +113,7 @@ read_bare(parser *ps, ag_buf *val)
     const char *start = ps->p;
     const char *end = start;
     while (*end && *end != '\n') {
-        if (*end == '#' && end > start &&
-            (end[-1] == ' ' || end[-1] == '\t'))
+        if (*end == '#' && end > start && (end[-1] == ' ' || end[-1] == '\t'))
             break;
         end++;
     }

@@ -94,13 +94,13 @@ df_str_eq(const char *a, const char *b)
 
 ag_op *
 df_comment(df_ctx *c, ag_kind kind, const char *schema, const char *name,
-           const char *table, const char *old_comment,
-           const char *new_comment, bool fresh)
+           const char *table, const char *old_comment, const char *new_comment,
+           bool fresh)
 {
     if (fresh ? !new_comment : df_str_eq(old_comment, new_comment))
         return NULL;
-    ag_op *op = df_new_op(c, AG_OP_SET_COMMENT, P_COMMENT, kind, schema, name,
-                          table);
+    ag_op *op =
+        df_new_op(c, AG_OP_SET_COMMENT, P_COMMENT, kind, schema, name, table);
     op->comment = new_comment;
     op->old_comment = fresh ? NULL : old_comment;
     return op;
@@ -134,8 +134,8 @@ diff_schemas(df_ctx *c)
         ag_op *op = df_new_op(c, AG_OP_CREATE_SCHEMA, P_CREATE_SCHEMA,
                               AG_KIND_SCHEMA, "", b->name.name, NULL);
         op->to_obj = b;
-        df_comment(c, AG_KIND_SCHEMA, "", b->name.name, NULL, NULL,
-                   b->comment, true);
+        df_comment(c, AG_KIND_SCHEMA, "", b->name.name, NULL, NULL, b->comment,
+                   true);
     }
 }
 
@@ -149,17 +149,17 @@ diff_extensions(df_ctx *c)
         const ag_extension *b = (const ag_extension *)ag_catalog_find(
             c->to, AG_KIND_EXTENSION, "", a->obj.name.name);
         if (!b) {
-            ag_op *op = df_new_op(c, AG_OP_DROP_EXTENSION, P_DROP_EXTENSION,
-                                  AG_KIND_EXTENSION, "", a->obj.name.name,
-                                  NULL);
+            ag_op *op =
+                df_new_op(c, AG_OP_DROP_EXTENSION, P_DROP_EXTENSION,
+                          AG_KIND_EXTENSION, "", a->obj.name.name, NULL);
             op->from_obj = &a->obj;
             continue;
         }
         /* An unspecified schema on either side means "wherever it is". */
         if (a->schema && b->schema && strcmp(a->schema, b->schema) != 0) {
-            ag_op *op = df_new_op(c, AG_OP_ALTER_EXTENSION_SCHEMA,
-                                  P_CREATE_EXTENSION, AG_KIND_EXTENSION, "",
-                                  a->obj.name.name, NULL);
+            ag_op *op =
+                df_new_op(c, AG_OP_ALTER_EXTENSION_SCHEMA, P_CREATE_EXTENSION,
+                          AG_KIND_EXTENSION, "", a->obj.name.name, NULL);
             op->from_obj = &a->obj;
             op->to_obj = &b->obj;
         }
@@ -281,12 +281,11 @@ ag_diff(const ag_catalog *from, const ag_catalog *to, ag_plan *plan,
 {
     ag_plan_init(plan, from, to);
     if (!from->sealed || !to->sealed)
-        return ag_errorf(err, AG_EINVAL,
-                         "diff: the %s catalog is not sealed",
+        return ag_errorf(err, AG_EINVAL, "diff: the %s catalog is not sealed",
                          from->sealed ? to->origin : from->origin);
     df_ctx c = {.from = from, .to = to, .plan = plan};
-    c.tables = ag_arena_alloc(&plan->arena,
-                              (from->nobjs + 1) * sizeof *c.tables);
+    c.tables =
+        ag_arena_alloc(&plan->arena, (from->nobjs + 1) * sizeof *c.tables);
     c.fates = ag_arena_alloc(&plan->arena, (from->nobjs + 1) * sizeof *c.fates);
 
     df_match_tables(&c);

@@ -108,8 +108,7 @@ collect_keys(cctx *cc)
                     continue;
                 table = x->table;
             }
-            const ag_table *t =
-                df_from_table(c, list[i]->name.schema, table);
+            const ag_table *t = df_from_table(c, list[i]->name.schema, table);
             if (!t)
                 continue;
             keylist *kl = &cc->keys[t->obj.id - 1];
@@ -303,11 +302,12 @@ drop_ops_for(cctx *cc, bool *forced)
                 replaced = cols_fate(c, o->name.schema, table, x->cols,
                                      x->ncols) == C_REPLACE;
             }
-            ag_op *op = df_new_op(
-                c, kind == AG_KIND_INDEX ? AG_OP_DROP_INDEX
-                                         : AG_OP_DROP_CONSTRAINT,
-                fk ? P_DROP_FK : P_DROP_CONSTRAINT, (ag_kind)kind,
-                o->name.schema, o->name.name, table);
+            ag_op *op =
+                df_new_op(c,
+                          kind == AG_KIND_INDEX ? AG_OP_DROP_INDEX
+                                                : AG_OP_DROP_CONSTRAINT,
+                          fk ? P_DROP_FK : P_DROP_CONSTRAINT, (ag_kind)kind,
+                          o->name.schema, o->name.name, table);
             op->from_obj = o;
             op->note = drop_note(c, o, table, f, forced[o->id - 1], replaced);
         }
@@ -328,9 +328,9 @@ create_constraint(df_ctx *c, const ag_constraint *k, const ag_object *from,
     if (new_table && df_inline_constraint(c, k))
         return; /* written inside CREATE TABLE */
     const char *schema = k->obj.name.schema;
-    ag_op *op = df_new_op(c, AG_OP_ADD_CONSTRAINT,
-                          fk ? P_ADD_FK : P_ADD_CONSTRAINT, AG_KIND_CONSTRAINT,
-                          schema, k->obj.name.name, k->table);
+    ag_op *op =
+        df_new_op(c, AG_OP_ADD_CONSTRAINT, fk ? P_ADD_FK : P_ADD_CONSTRAINT,
+                  AG_KIND_CONSTRAINT, schema, k->obj.name.name, k->table);
     op->to_obj = &k->obj;
     op->from_obj = from;
     if (new_table)
@@ -387,8 +387,7 @@ create_ops_for(cctx *cc)
             if (fresh && kind == AG_KIND_INDEX)
                 create_index(c, (const ag_index *)o, from, new_table);
             else if (fresh)
-                create_constraint(c, (const ag_constraint *)o, from,
-                                  new_table);
+                create_constraint(c, (const ag_constraint *)o, from, new_table);
             df_comment(c, (ag_kind)kind, o->name.schema, o->name.name, table,
                        from ? from->comment : NULL, o->comment, fresh);
         }
@@ -400,8 +399,8 @@ df_constraints(df_ctx *c)
 {
     cctx cc = {.c = c};
     collect_keys(&cc);
-    bool *forced = ag_arena_alloc(&c->plan->arena,
-                                  (c->from->nobjs + 1) * sizeof *forced);
+    bool *forced =
+        ag_arena_alloc(&c->plan->arena, (c->from->nobjs + 1) * sizeof *forced);
     ag_object *const *list;
 
     /* Plain constraints and indexes first: FK fates depend on their keys. */

@@ -16,12 +16,12 @@
 enum {
     P_CREATE_SCHEMA = 10,
     P_CREATE_EXTENSION = 20,
-    P_ENUM = 30, /* create enum, add value, enum rebuild */
-    P_DOMAIN = 32, /* create / alter domain (drop + create on a new base) */
+    P_ENUM = 30,      /* create enum, add value, enum rebuild */
+    P_DOMAIN = 32,    /* create / alter domain (drop + create on a new base) */
     P_COMPOSITE = 34, /* create composite type, its attributes */
     P_DOMAIN_ON_COMPOSITE = 36, /* a domain over a composite type */
-    P_SEQUENCE = 40, /* create/alter sequence, OWNED BY NONE */
-    P_DROP_TRIGGER = 42, /* always safe early; before a function goes */
+    P_SEQUENCE = 40,            /* create/alter sequence, OWNED BY NONE */
+    P_DROP_TRIGGER = 42,        /* always safe early; before a function goes */
     P_FUNCTION = 45, /* create / replace, and drop before re-create */
     P_DROP_FK = 50,
     P_DROP_CONSTRAINT = 60, /* other constraints, and indexes */
@@ -65,10 +65,10 @@ enum {
 
 /* What becomes of a `from` object. */
 typedef enum df_fate {
-    F_KEEP = 0,   /* stays, maybe altered in place */
-    F_DROP,       /* dropped by its own op */
-    F_IMPLICIT,   /* goes away with its table or column, no op */
-    F_RECREATE    /* dropped by its own op and created again */
+    F_KEEP = 0, /* stays, maybe altered in place */
+    F_DROP,     /* dropped by its own op */
+    F_IMPLICIT, /* goes away with its table or column, no op */
+    F_RECREATE  /* dropped by its own op and created again */
 } df_fate;
 
 /* What becomes of a column of a `from` table that is kept. */
@@ -80,7 +80,7 @@ typedef enum df_colfate {
 
 /* Per `from` table: its counterpart and per-column matches. */
 typedef struct df_table {
-    const ag_table *to; /* NULL when the table is dropped */
+    const ag_table *to;      /* NULL when the table is dropped */
     const ag_column **match; /* per from column: to column or NULL */
     df_colfate *colfate;
     bool *default_by_rebuild; /* per from column: an enum rebuild resets
@@ -115,10 +115,9 @@ bool df_str_eq(const char *a, const char *b);
 /* Queue a COMMENT op when needed and return it (NULL when not needed):
  * `fresh` says the object is new or was re-created, so any comment must be
  * set again.  Column comments: kind TABLE, then set sub and the columns. */
-ag_op *df_comment(df_ctx *c, ag_kind kind, const char *schema,
-                  const char *name, const char *table,
-                  const char *old_comment, const char *new_comment,
-                  bool fresh);
+ag_op *df_comment(df_ctx *c, ag_kind kind, const char *schema, const char *name,
+                  const char *table, const char *old_comment,
+                  const char *new_comment, bool fresh);
 
 /* ---- diff_table.c ---- */
 void df_match_tables(df_ctx *c);
@@ -140,8 +139,8 @@ df_colfate df_column_fate(df_ctx *c, const char *schema, const char *table,
 const ag_column *df_from_column(df_ctx *c, const char *schema,
                                 const char *table, const char *col);
 /* The to-side name of a kept from column (follows renames), or NULL. */
-const char *df_column_new_name(df_ctx *c, const char *schema,
-                               const char *table, const char *col);
+const char *df_column_new_name(df_ctx *c, const char *schema, const char *table,
+                               const char *col);
 
 /* ---- typechange.c ---- */
 typedef struct df_typechange {

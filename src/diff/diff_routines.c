@@ -42,10 +42,9 @@ function_equal(const ag_function *a, const ag_function *b)
 {
     if (a->is_procedure != b->is_procedure || !args_same(a, b) ||
         !df_str_eq(a->result, b->result) ||
-        !df_str_eq(a->language, b->language) ||
-        !df_str_eq(a->body, b->body) || !df_str_eq(a->probin, b->probin) ||
-        a->volatility != b->volatility || a->parallel != b->parallel ||
-        a->strict != b->strict ||
+        !df_str_eq(a->language, b->language) || !df_str_eq(a->body, b->body) ||
+        !df_str_eq(a->probin, b->probin) || a->volatility != b->volatility ||
+        a->parallel != b->parallel || a->strict != b->strict ||
         a->security_definer != b->security_definer ||
         a->leakproof != b->leakproof || a->cost != b->cost ||
         a->rows != b->rows || a->nconfig != b->nconfig)
@@ -99,13 +98,12 @@ table_type_edges(df_ctx *c, const ag_function *f, ag_op *op, bool create)
     for (size_t i = 0; i < f->ntypes; i++) {
         const ag_qname *t = &f->types[i];
         if (create && df_table_new(c, t->schema, t->name)) {
-            ag_op *tbl = find_table_op(c, AG_OP_CREATE_TABLE, t->schema,
-                                       t->name);
+            ag_op *tbl =
+                find_table_op(c, AG_OP_CREATE_TABLE, t->schema, t->name);
             if (tbl)
                 df_edge(c, tbl, op);
         } else if (!create && df_table_dropped(c, t->schema, t->name)) {
-            ag_op *tbl = find_table_op(c, AG_OP_DROP_TABLE, t->schema,
-                                       t->name);
+            ag_op *tbl = find_table_op(c, AG_OP_DROP_TABLE, t->schema, t->name);
             if (tbl)
                 df_edge(c, op, tbl);
         }
@@ -128,9 +126,9 @@ static void
 function_comment(df_ctx *c, const ag_function *a, const ag_function *b,
                  bool fresh)
 {
-    ag_op *op = df_comment(c, AG_KIND_FUNCTION, b->obj.name.schema,
-                           b->obj.name.name, NULL, a ? a->obj.comment : NULL,
-                           b->obj.comment, fresh);
+    ag_op *op =
+        df_comment(c, AG_KIND_FUNCTION, b->obj.name.schema, b->obj.name.name,
+                   NULL, a ? a->obj.comment : NULL, b->obj.comment, fresh);
     if (op) {
         op->from_obj = a ? &a->obj : NULL;
         op->to_obj = &b->obj;
@@ -148,8 +146,8 @@ diff_functions(df_ctx *c)
             c->to, AG_KIND_FUNCTION, a->obj.name.schema, a->obj.name.name);
         if (!b) {
             c->fates[a->obj.id - 1] = F_DROP;
-            ag_op *op = function_op(c, AG_OP_DROP_FUNCTION, P_DROP_FUNCTION,
-                                    a, NULL);
+            ag_op *op =
+                function_op(c, AG_OP_DROP_FUNCTION, P_DROP_FUNCTION, a, NULL);
             table_type_edges(c, a, op, false);
             continue;
         }
@@ -167,8 +165,8 @@ diff_functions(df_ctx *c)
         ag_op *drop = function_op(c, AG_OP_DROP_FUNCTION, P_FUNCTION, a, NULL);
         drop->note = ag_arena_sprintf(&c->plan->arena,
                                       "%s: dropped and re-created", why);
-        ag_op *create = function_op(c, AG_OP_CREATE_FUNCTION, P_FUNCTION,
-                                    NULL, b);
+        ag_op *create =
+            function_op(c, AG_OP_CREATE_FUNCTION, P_FUNCTION, NULL, b);
         create->step = 1;
         df_edge(c, drop, create);
         table_type_edges(c, b, create, true);

@@ -176,9 +176,8 @@ df_column_new_name(df_ctx *c, const char *schema, const char *table,
     df_table *dt = df_dtable(c, ft);
     for (size_t i = 0; i < ft->ncols; i++)
         if (strcmp(ft->cols[i].name, col) == 0)
-            return dt->match[i] && dt->colfate[i] == C_KEEP
-                       ? dt->match[i]->name
-                       : NULL;
+            return dt->match[i] && dt->colfate[i] == C_KEEP ? dt->match[i]->name
+                                                            : NULL;
     return NULL;
 }
 
@@ -227,9 +226,9 @@ static void
 column_comment(df_ctx *c, const ag_table *ft, const ag_table *tt,
                const ag_column *fc, const ag_column *tc, bool fresh)
 {
-    ag_op *op = df_comment(c, AG_KIND_TABLE, tt->obj.name.schema,
-                           tt->obj.name.name, NULL, fc ? fc->comment : NULL,
-                           tc->comment, fresh);
+    ag_op *op =
+        df_comment(c, AG_KIND_TABLE, tt->obj.name.schema, tt->obj.name.name,
+                   NULL, fc ? fc->comment : NULL, tc->comment, fresh);
     if (op) {
         op->sub = tc->name;
         op->from_obj = ft ? &ft->obj : NULL;
@@ -277,8 +276,8 @@ alter_type(df_ctx *c, const ag_table *ft, const ag_table *tt,
                   fc->type, tc->type);
     /* PostgreSQL cannot always cast the old default to the new type. */
     if (fc->default_expr) {
-        ag_op *d = col_op(c, AG_OP_DROP_DEFAULT, P_ALTER_COLUMN,
-                          S_DROP_DEFAULT, ft, tt, fc, tc);
+        ag_op *d = col_op(c, AG_OP_DROP_DEFAULT, P_ALTER_COLUMN, S_DROP_DEFAULT,
+                          ft, tt, fc, tc);
         d->note = "for the type change";
         if (tc->default_expr) {
             ag_op *s = col_op(c, AG_OP_SET_DEFAULT, P_ALTER_COLUMN,
@@ -313,9 +312,9 @@ diff_column(df_ctx *c, const ag_table *ft, const ag_table *tt, df_table *dt,
                td ? S_SET_DEFAULT : S_DROP_DEFAULT, ft, tt, fc, tc);
 
     if (fc->notnull != tc->notnull) {
-        ag_op *op = col_op(c, tc->notnull ? AG_OP_SET_NOT_NULL
-                                          : AG_OP_DROP_NOT_NULL,
-                           P_ALTER_COLUMN, S_NOT_NULL, ft, tt, fc, tc);
+        ag_op *op =
+            col_op(c, tc->notnull ? AG_OP_SET_NOT_NULL : AG_OP_DROP_NOT_NULL,
+                   P_ALTER_COLUMN, S_NOT_NULL, ft, tt, fc, tc);
         if (tc->notnull)
             df_hazard(c, op, AG_HAZARD_ACCESS_EXCLUSIVE_LOCK,
                       "SET NOT NULL scans %s under an ACCESS EXCLUSIVE lock",
@@ -411,8 +410,8 @@ collect_inline(df_ctx *c)
             if (!tt || df_from_table(c, k->obj.name.schema, k->table))
                 continue;
             size_t id = tt->obj.id - 1;
-            l.cons[id] = ag_arena_grow(ar, l.cons[id], l.n[id],
-                                       sizeof *l.cons[id]);
+            l.cons[id] =
+                ag_arena_grow(ar, l.cons[id], l.n[id], sizeof *l.cons[id]);
             l.cons[id][l.n[id]++] = k;
         }
     return l;
@@ -439,13 +438,13 @@ diff_table(df_ctx *c, const ag_table *ft, df_table *dt)
     char pf = ft->persistence ? ft->persistence : 'p';
     char pt = tt->persistence ? tt->persistence : 'p';
     if (pf != pt) {
-        ag_op *op = df_new_op(c, AG_OP_SET_PERSISTENCE, P_ALTER_COLUMN,
-                              AG_KIND_TABLE, tt->obj.name.schema,
-                              tt->obj.name.name, NULL);
+        ag_op *op =
+            df_new_op(c, AG_OP_SET_PERSISTENCE, P_ALTER_COLUMN, AG_KIND_TABLE,
+                      tt->obj.name.schema, tt->obj.name.name, NULL);
         op->from_obj = &ft->obj;
         op->to_obj = &tt->obj;
-        df_hazard(c, op, AG_HAZARD_TABLE_REWRITE,
-                  "SET %s rewrites %s", pt == 'u' ? "UNLOGGED" : "LOGGED",
+        df_hazard(c, op, AG_HAZARD_TABLE_REWRITE, "SET %s rewrites %s",
+                  pt == 'u' ? "UNLOGGED" : "LOGGED",
                   df_qn(c, tt->obj.name.schema, tt->obj.name.name));
     }
     for (size_t i = 0; i < ft->ncols; i++) {

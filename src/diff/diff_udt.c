@@ -195,8 +195,8 @@ composite_op(df_ctx *c, ag_op_type type, int prio, const ag_composite *a,
              const ag_composite *b)
 {
     const ag_composite *t = b ? b : a;
-    ag_op *op = df_new_op(c, type, prio, AG_KIND_COMPOSITE,
-                          t->obj.name.schema, t->obj.name.name, NULL);
+    ag_op *op = df_new_op(c, type, prio, AG_KIND_COMPOSITE, t->obj.name.schema,
+                          t->obj.name.name, NULL);
     op->from_obj = a ? &a->obj : NULL;
     op->to_obj = b ? &b->obj : NULL;
     return op;
@@ -214,8 +214,7 @@ alter_composite(df_ctx *c, const ag_composite *a, const ag_composite *b)
                       "drops attribute %s of every stored value", x->name);
         } else if (strcmp(x->type, y->type) != 0 ||
                    !df_str_eq(x->collation, y->collation)) {
-            op = composite_op(c, AG_OP_ALTER_ATTRIBUTE_TYPE, P_COMPOSITE, a,
-                              b);
+            op = composite_op(c, AG_OP_ALTER_ATTRIBUTE_TYPE, P_COMPOSITE, a, b);
             op->step = 1;
             op->from_col = x;
             op->to_col = y;
@@ -234,8 +233,8 @@ alter_composite(df_ctx *c, const ag_composite *a, const ag_composite *b)
         op->to_col = &b->attrs[i];
         op->step = 2 + (int)i; /* in declaration order */
     }
-    df_comment(c, AG_KIND_COMPOSITE, b->obj.name.schema, b->obj.name.name,
-               NULL, a->obj.comment, b->obj.comment, false);
+    df_comment(c, AG_KIND_COMPOSITE, b->obj.name.schema, b->obj.name.name, NULL,
+               a->obj.comment, b->obj.comment, false);
 }
 
 void
@@ -259,7 +258,7 @@ df_composites(df_ctx *c)
                             b->obj.name.name))
             continue;
         composite_op(c, AG_OP_CREATE_COMPOSITE, P_COMPOSITE, NULL, b);
-        df_comment(c, AG_KIND_COMPOSITE, b->obj.name.schema,
-                   b->obj.name.name, NULL, NULL, b->obj.comment, true);
+        df_comment(c, AG_KIND_COMPOSITE, b->obj.name.schema, b->obj.name.name,
+                   NULL, NULL, b->obj.comment, true);
     }
 }

@@ -69,9 +69,8 @@ is(const char *base, const char *name)
 static int
 numeric_rank(const char *b)
 {
-    static const char *const order[] = {"smallint", "integer", "bigint",
-                                        "numeric", "real",
-                                        "double precision"};
+    static const char *const order[] = {
+        "smallint", "integer", "bigint", "numeric", "real", "double precision"};
     for (int i = 0; i < 6; i++)
         if (is(b, order[i]))
             return i + 1;

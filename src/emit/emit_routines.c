@@ -249,17 +249,17 @@ em_routine_changes(ag_buf *out, const ag_op *op)
     const ag_function *a = (const ag_function *)op->from_obj;
     const ag_function *b = (const ag_function *)op->to_obj;
     const char *sep = ": ";
-#define SAY(...)                                                            \
-    do {                                                                    \
-        ag_buf_put(out, sep);                                               \
-        ag_buf_printf(out, __VA_ARGS__);                                    \
-        sep = ", ";                                                         \
+#define SAY(...)                                                               \
+    do {                                                                       \
+        ag_buf_put(out, sep);                                                  \
+        ag_buf_printf(out, __VA_ARGS__);                                       \
+        sep = ", ";                                                            \
     } while (0)
     if (strcmp(a->language, b->language) != 0)
         SAY("language %s -> %s", a->language, b->language);
-    bool probin_changed = (a->probin || b->probin) &&
-                          (!a->probin || !b->probin ||
-                           strcmp(a->probin, b->probin) != 0);
+    bool probin_changed =
+        (a->probin || b->probin) &&
+        (!a->probin || !b->probin || strcmp(a->probin, b->probin) != 0);
     if (strcmp(a->body, b->body) != 0 || probin_changed)
         SAY("body changed");
     if (a->volatility != b->volatility)
@@ -268,8 +268,8 @@ em_routine_changes(ag_buf *out, const ag_op *op)
     if (a->strict != b->strict)
         SAY("%s", b->strict ? "strict" : "not strict");
     if (a->security_definer != b->security_definer)
-        SAY("%s", b->security_definer ? "security definer"
-                                      : "security invoker");
+        SAY("%s",
+            b->security_definer ? "security definer" : "security invoker");
     if (a->leakproof != b->leakproof)
         SAY("%s", b->leakproof ? "leakproof" : "not leakproof");
     if (a->parallel != b->parallel)

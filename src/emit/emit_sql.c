@@ -75,12 +75,12 @@ identity_options(ag_buf *out, const ag_column *col, bool all)
     int64_t dstart = asc ? col->ident.min : col->ident.max;
     const char *sep = all ? " SET " : " (";
     size_t before = out->len;
-#define OPT(cond, ...)                                                      \
-    do {                                                                    \
-        if (all || (cond)) {                                                \
+#define OPT(cond, ...)                                                         \
+    do {                                                                       \
+        if (all || (cond)) {                                                   \
             ag_buf_put(out, out->len == before ? sep : (all ? " SET " : " ")); \
-            ag_buf_printf(out, __VA_ARGS__);                                \
-        }                                                                   \
+            ag_buf_printf(out, __VA_ARGS__);                                   \
+        }                                                                      \
     } while (0)
     OPT(col->ident.start != dstart, "START WITH %lld",
         (long long)col->ident.start);
@@ -136,8 +136,8 @@ static void
 put_statement(ag_buf *out, const char *sql)
 {
     size_t n = strlen(sql);
-    while (n && (sql[n - 1] == ';' || sql[n - 1] == ' ' ||
-                 sql[n - 1] == '\n' || sql[n - 1] == '\t'))
+    while (n && (sql[n - 1] == ';' || sql[n - 1] == ' ' || sql[n - 1] == '\n' ||
+                 sql[n - 1] == '\t'))
         n--;
     ag_buf_putn(out, sql, n);
 }
@@ -259,8 +259,7 @@ emit_type_op(ag_buf *out, const ag_op *op)
 /* ", coalesce(max(col) + 1, 1), false) FROM table": the rest of a
  * setval() that makes a sequence continue after a column's values. */
 static void
-sync_to_max(ag_buf *out, const char *schema, const char *table,
-            const char *col)
+sync_to_max(ag_buf *out, const char *schema, const char *table, const char *col)
 {
     ag_buf_put(out, ", coalesce(max(");
     ag_quote_ident(out, col);
@@ -292,8 +291,8 @@ seq_bound(ag_buf *out, const ag_sequence *s, bool is_max, const char *sep)
 {
     int64_t tmin, tmax;
     type_limits(s->type, &tmin, &tmax);
-    int64_t dflt = is_max ? (s->increment > 0 ? tmax : -1)
-                          : (s->increment > 0 ? 1 : tmin);
+    int64_t dflt =
+        is_max ? (s->increment > 0 ? tmax : -1) : (s->increment > 0 ? 1 : tmin);
     int64_t v = is_max ? s->max : s->min;
     if (v == dflt)
         ag_buf_printf(out, "%sNO %s", sep, is_max ? "MAXVALUE" : "MINVALUE");

@@ -157,11 +157,11 @@ static void
 sequence_changes(ag_buf *out, const ag_sequence *a, const ag_sequence *b)
 {
     const char *sep = "";
-#define CHANGE(field, label)                                              \
-    if (a->field != b->field) {                                           \
-        ag_buf_printf(out, "%s" label " %" PRId64 " -> %" PRId64, sep,    \
-                      (int64_t)a->field, (int64_t)b->field);              \
-        sep = ", ";                                                       \
+#define CHANGE(field, label)                                                   \
+    if (a->field != b->field) {                                                \
+        ag_buf_printf(out, "%s" label " %" PRId64 " -> %" PRId64, sep,         \
+                      (int64_t)a->field, (int64_t)b->field);                   \
+        sep = ", ";                                                            \
     }
     const char *ta = a->type ? a->type : "bigint";
     const char *tb = b->type ? b->type : "bigint";

@@ -70,8 +70,8 @@ ag_grammar_init(ag_error *err)
 {
     if (ready)
         return 0;
-    const uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF |
-                          PCRE2_EXTENDED | PCRE2_ANCHORED;
+    const uint32_t opts =
+        PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_EXTENDED | PCRE2_ANCHORED;
     for (int i = 0; i < AG_NPATTERNS; i++) {
         int ecode;
         PCRE2_SIZE eoff;
@@ -100,8 +100,8 @@ ag_grammar_match(ag_pattern p, const char *subject, size_t len, size_t start,
 {
     if (!ready || p >= AG_NPATTERNS || start > len)
         return false;
-    int rc = pcre2_match(codes[p], (PCRE2_SPTR)subject, len, start, 0,
-                         mdata[p], NULL);
+    int rc = pcre2_match(codes[p], (PCRE2_SPTR)subject, len, start, 0, mdata[p],
+                         NULL);
     if (rc < 0)
         return false;
     if (m) {

@@ -17,29 +17,29 @@
 
 /* An object whose pg_depend row says it belongs to an extension.
  * `catalog` is the system catalog holding it ("pg_class", "pg_type"...). */
-#define AG_SQL_EXT_MEMBER(catalog, oidexpr)                                  \
-    "EXISTS (SELECT 1 FROM pg_catalog.pg_depend e"                           \
-    " WHERE e.classid = 'pg_catalog." catalog "'::pg_catalog.regclass"       \
+#define AG_SQL_EXT_MEMBER(catalog, oidexpr)                                    \
+    "EXISTS (SELECT 1 FROM pg_catalog.pg_depend e"                             \
+    " WHERE e.classid = 'pg_catalog." catalog "'::pg_catalog.regclass"         \
     " AND e.objid = " oidexpr " AND e.deptype = 'e')"
 
 /* A user schema in scope (n: pg_namespace alias, a string literal).  Users
  * cannot create names starting with "pg_", so that prefix covers
  * pg_catalog, pg_toast, pg_temp_N and pg_toast_temp_N. */
-#define AG_SQL_NS_IN_SCOPE(n)                                                \
-    "pg_catalog.left(" n ".nspname, 3) <> 'pg_'"                             \
-    " AND " n ".nspname <> 'information_schema'"                             \
-    " AND ($1::text[] IS NULL OR " n ".nspname = ANY ($1::text[]))"          \
+#define AG_SQL_NS_IN_SCOPE(n)                                                  \
+    "pg_catalog.left(" n ".nspname, 3) <> 'pg_'"                               \
+    " AND " n ".nspname <> 'information_schema'"                               \
+    " AND ($1::text[] IS NULL OR " n ".nspname = ANY ($1::text[]))"            \
     " AND NOT " AG_SQL_EXT_MEMBER("pg_namespace", n ".oid")
 
 /* A table autogen manages (c: pg_class alias, n: its pg_namespace alias):
  * ordinary or partitioned, not a partition, not temporary, in scope, not
  * an extension member, not the version table. */
-#define AG_SQL_TABLE_IN_SCOPE(c, n)                                          \
-    c ".relkind IN ('r', 'p') AND NOT " c ".relispartition"                  \
-    " AND " c ".relpersistence IN ('p', 'u')"                                \
-    " AND " AG_SQL_NS_IN_SCOPE(n)                                            \
-    " AND NOT " AG_SQL_EXT_MEMBER("pg_class", c ".oid")                      \
-    " AND NOT (" n ".nspname = $2::text AND " c ".relname = $3::text)"
+#define AG_SQL_TABLE_IN_SCOPE(c, n)                                            \
+    c ".relkind IN ('r', 'p') AND NOT " c ".relispartition"                    \
+      " AND " c ".relpersistence IN ('p', 'u')"                                \
+      " AND " AG_SQL_NS_IN_SCOPE(n) " AND NOT " AG_SQL_EXT_MEMBER(             \
+          "pg_class", c ".oid") " AND NOT (" n ".nspname = $2::text AND " c    \
+                                ".relname = $3::text)"
 
 /* oid -> pointer, open addressing (oid 0 is never a catalog row). */
 typedef struct ag_intro_oidmap {
@@ -51,10 +51,10 @@ typedef struct ag_intro_oidmap {
 typedef struct ag_intro {
     PGconn *conn;
     ag_catalog *cat;
-    int server_version;      /* server_version_num, e.g. 150020 */
-    const char *params[3];   /* $1 (may be NULL), $2, $3 as above */
-    int queries;             /* statements sent, for ag_introspect_stats */
-    ag_intro_oidmap tables;  /* pg_class oid -> ag_table */
+    int server_version;     /* server_version_num, e.g. 150020 */
+    const char *params[3];  /* $1 (may be NULL), $2, $3 as above */
+    int queries;            /* statements sent, for ag_introspect_stats */
+    ag_intro_oidmap tables; /* pg_class oid -> ag_table */
 } ag_intro;
 
 /*
@@ -62,8 +62,8 @@ typedef struct ag_intro {
  * Returns 0 with *out a PGRES_TUPLES_OK result the caller PQclear's, or
  * AG_EDB with "introspecting <kind>: <server message>" in err.
  */
-int ag_intro_query(ag_intro *s, const char *kind, const char *sql,
-                   int nparams, PGresult **out, ag_error *err);
+int ag_intro_query(ag_intro *s, const char *kind, const char *sql, int nparams,
+                   PGresult **out, ag_error *err);
 
 /* Field text, or NULL when the field is SQL NULL (borrowed from r). */
 const char *ag_intro_get(const PGresult *r, int row, int col);

@@ -53,12 +53,24 @@ static const char columns_sql[] =
     "LEFT JOIN pg_catalog.pg_sequence s ON s.seqrelid = dep.objid\n"
     "WHERE a.attnum > 0 AND NOT a.attisdropped\n"
     "  AND " AG_SQL_TABLE_IN_SCOPE("c", "n") "\n"
-    "ORDER BY a.attrelid, a.attnum";
+                                             "ORDER BY a.attrelid, a.attnum";
 
 enum {
-    C_RELID, C_NAME, C_TYPE, C_COLLATION, C_NOTNULL, C_IDENTITY,
-    C_GENERATED, C_EXPR, C_COMMENT, C_SEQSTART, C_SEQINC, C_SEQMIN,
-    C_SEQMAX, C_SEQCACHE, C_SEQCYCLE
+    C_RELID,
+    C_NAME,
+    C_TYPE,
+    C_COLLATION,
+    C_NOTNULL,
+    C_IDENTITY,
+    C_GENERATED,
+    C_EXPR,
+    C_COMMENT,
+    C_SEQSTART,
+    C_SEQINC,
+    C_SEQMIN,
+    C_SEQMAX,
+    C_SEQCACHE,
+    C_SEQCYCLE
 };
 
 int
@@ -95,16 +107,13 @@ ag_intro_columns(ag_intro *s, ag_error *err)
              * no slot of its own in the catalog model and is kept as a
              * generation expression too, never as a default. */
             bool generated = PQgetvalue(res, i, C_GENERATED)[0] != '\0';
-            rc = ag_canon_expr_text(s->cat, expr, "public",
-                                    generated ? &col.generated
-                                              : &col.default_expr,
-                                    err);
+            rc = ag_canon_expr_text(
+                s->cat, expr, "public",
+                generated ? &col.generated : &col.default_expr, err);
             if (rc)
                 ag_error_prefix(err, "introspecting columns: %s of %s.%s.%s: ",
-                                generated ? "generation expression"
-                                          : "default",
-                                t->obj.name.schema, t->obj.name.name,
-                                col.name);
+                                generated ? "generation expression" : "default",
+                                t->obj.name.schema, t->obj.name.name, col.name);
         }
         if (rc == 0)
             ag_table_add_column(s->cat, t, &col);

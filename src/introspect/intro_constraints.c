@@ -26,7 +26,7 @@ static const char constraints_sql[] =
     "WHERE k.contype IN ('p', 'u', 'c', 'f', 'x')\n"
     "  AND k.conparentid = 0 AND k.conislocal\n"
     "  AND " AG_SQL_TABLE_IN_SCOPE("c", "n") "\n"
-    "ORDER BY 1, 2, 3";
+                                             "ORDER BY 1, 2, 3";
 
 enum { C_SCHEMA, C_TABLE, C_NAME, C_DEF, C_COMMENT };
 
@@ -41,16 +41,17 @@ ag_intro_constraints(ag_intro *s, ag_error *err)
         const char *schema = PQgetvalue(res, i, C_SCHEMA);
         const char *table = PQgetvalue(res, i, C_TABLE);
         const char *name = PQgetvalue(res, i, C_NAME);
-        ag_constraint *k = ag_catalog_add_constraint(s->cat, schema, table,
-                                                     name);
+        ag_constraint *k =
+            ag_catalog_add_constraint(s->cat, schema, table, name);
         if (!k)
             continue; /* names are unique per table in PostgreSQL too */
         k->obj.comment = ag_intro_dup(s, res, i, C_COMMENT);
-        rc = ag_canon_constraint_text(s->cat, k, PQgetvalue(res, i, C_DEF),
-                                      err);
+        rc =
+            ag_canon_constraint_text(s->cat, k, PQgetvalue(res, i, C_DEF), err);
         if (rc)
-            ag_error_prefix(err, "introspecting constraints: %s on %s.%s: ",
-                            name, schema, table);
+            ag_error_prefix(err,
+                            "introspecting constraints: %s on %s.%s: ", name,
+                            schema, table);
     }
     PQclear(res);
     return rc;

@@ -16,9 +16,12 @@ static const char enums_sql[] =
     "  AND d.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass\n"
     "  AND d.objsubid = 0\n"
     "WHERE t.typtype = 'e'\n"
-    "  AND " AG_SQL_NS_IN_SCOPE("n") "\n"
-    "  AND NOT " AG_SQL_EXT_MEMBER("pg_type", "t.oid") "\n"
-    "ORDER BY n.nspname, t.typname, e.enumsortorder";
+    "  AND " AG_SQL_NS_IN_SCOPE(
+        "n") "\n"
+             "  AND NOT " AG_SQL_EXT_MEMBER(
+                 "pg_type",
+                 "t.oid") "\n"
+                          "ORDER BY n.nspname, t.typname, e.enumsortorder";
 
 enum { C_OID, C_SCHEMA, C_NAME, C_LABEL, C_COMMENT };
 
@@ -35,9 +38,9 @@ ag_intro_enums(ag_intro *s, ag_error *err)
         int end = i + 1;
         while (end < n && ag_intro_oid(res, end, C_OID) == oid)
             end++;
-        ag_enum *e = ag_catalog_add(s->cat, AG_KIND_ENUM,
-                                    PQgetvalue(res, i, C_SCHEMA),
-                                    PQgetvalue(res, i, C_NAME), sizeof *e);
+        ag_enum *e =
+            ag_catalog_add(s->cat, AG_KIND_ENUM, PQgetvalue(res, i, C_SCHEMA),
+                           PQgetvalue(res, i, C_NAME), sizeof *e);
         if (e) {
             e->obj.comment = ag_intro_dup(s, res, i, C_COMMENT);
             e->labels = ag_arena_alloc(&s->cat->arena,

@@ -26,8 +26,10 @@ static const char functions_sql[] =
     "  AND d.objsubid = 0\n"
     "WHERE p.prokind IN ('f', 'p') AND %s\n"
     "  AND " AG_SQL_NS_IN_SCOPE("n") "\n"
-    "  AND NOT " AG_SQL_EXT_MEMBER("pg_proc", "p.oid") "\n"
-    "ORDER BY 1, 2, p.oid";
+                                     "  AND NOT " AG_SQL_EXT_MEMBER(
+                                         "pg_proc",
+                                         "p.oid") "\n"
+                                                  "ORDER BY 1, 2, p.oid";
 
 enum { C_SCHEMA, C_NAME, C_DEF, C_COMMENT };
 
@@ -43,8 +45,7 @@ ag_intro_functions(ag_intro *s, ag_error *err)
         return rc;
     for (int i = 0, n = PQntuples(res); rc == 0 && i < n; i++) {
         ag_function *f;
-        rc = ag_canon_function_text(s->cat, PQgetvalue(res, i, C_DEF), &f,
-                                    err);
+        rc = ag_canon_function_text(s->cat, PQgetvalue(res, i, C_DEF), &f, err);
         if (rc)
             ag_error_prefix(err, "introspecting functions: %s.%s: ",
                             PQgetvalue(res, i, C_SCHEMA),

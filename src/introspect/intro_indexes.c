@@ -34,14 +34,21 @@ static const char indexes_sql[] =
     "  AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass\n"
     "  AND d.objsubid = 0\n"
     "WHERE NOT i.relispartition\n"
-    "  AND " AG_SQL_TABLE_IN_SCOPE("c", "n") "\n"
-    "  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k\n"
-    "                  WHERE k.conindid = x.indexrelid\n"
-    "                    AND k.contype IN ('p', 'u', 'x'))\n"
-    "ORDER BY 1, 2";
+    "  AND " AG_SQL_TABLE_IN_SCOPE(
+        "c", "n") "\n"
+                  "  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k\n"
+                  "                  WHERE k.conindid = x.indexrelid\n"
+                  "                    AND k.contype IN ('p', 'u', 'x'))\n"
+                  "ORDER BY 1, 2";
 
 enum {
-    C_SCHEMA, C_NAME, C_TABLE, C_DEF, C_COMMENT, C_PARTITIONED, C_UNIQUE,
+    C_SCHEMA,
+    C_NAME,
+    C_TABLE,
+    C_DEF,
+    C_COMMENT,
+    C_PARTITIONED,
+    C_UNIQUE,
     C_QUOTED_NAME
 };
 
@@ -73,8 +80,8 @@ ag_intro_indexes(ag_intro *s, ag_error *err)
     for (int i = 0, n = PQntuples(res); rc == 0 && i < n; i++) {
         const char *schema = PQgetvalue(res, i, C_SCHEMA);
         const char *name = PQgetvalue(res, i, C_NAME);
-        ag_index *x = ag_catalog_add(s->cat, AG_KIND_INDEX, schema, name,
-                                     sizeof *x);
+        ag_index *x =
+            ag_catalog_add(s->cat, AG_KIND_INDEX, schema, name, sizeof *x);
         if (!x)
             continue; /* pg_class names are unique per schema */
         x->table = ag_intro_dup(s, res, i, C_TABLE);

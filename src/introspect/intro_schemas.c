@@ -8,11 +8,10 @@
 
 /* $1 = schema filter.  Schemas an extension created are left out with the
  * extension's other members. */
-static const char schemas_sql[] =
-    "SELECT n.nspname\n"
-    "FROM pg_catalog.pg_namespace n\n"
-    "WHERE " AG_SQL_NS_IN_SCOPE("n") "\n"
-    "ORDER BY 1";
+static const char schemas_sql[] = "SELECT n.nspname\n"
+                                  "FROM pg_catalog.pg_namespace n\n"
+                                  "WHERE " AG_SQL_NS_IN_SCOPE("n") "\n"
+                                                                   "ORDER BY 1";
 
 int
 ag_intro_schemas(ag_intro *s, ag_error *err)

@@ -30,16 +30,30 @@ static const char sequences_sql[] =
     "  AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass\n"
     "  AND d.objsubid = 0\n"
     "WHERE c.relkind = 'S'\n"
-    "  AND " AG_SQL_NS_IN_SCOPE("n") "\n"
-    "  AND NOT " AG_SQL_EXT_MEMBER("pg_class", "c.oid") "\n"
-    "  AND dep.deptype IS DISTINCT FROM 'i'\n"
-    "  AND NOT coalesce(o.nspname = $2::text AND t.relname = $3::text,\n"
-    "                   false)\n"
-    "ORDER BY 1, 2";
+    "  AND " AG_SQL_NS_IN_SCOPE(
+        "n") "\n"
+             "  AND NOT " AG_SQL_EXT_MEMBER(
+                 "pg_class", "c.oid") "\n"
+                                      "  AND dep.deptype IS DISTINCT FROM 'i'\n"
+                                      "  AND NOT coalesce(o.nspname = $2::text "
+                                      "AND t.relname = $3::text,\n"
+                                      "                   false)\n"
+                                      "ORDER BY 1, 2";
 
 enum {
-    C_SCHEMA, C_NAME, C_TYPE, C_START, C_INC, C_MIN, C_MAX, C_CACHE,
-    C_CYCLE, C_OWN_SCHEMA, C_OWN_TABLE, C_OWN_COL, C_COMMENT
+    C_SCHEMA,
+    C_NAME,
+    C_TYPE,
+    C_START,
+    C_INC,
+    C_MIN,
+    C_MAX,
+    C_CACHE,
+    C_CYCLE,
+    C_OWN_SCHEMA,
+    C_OWN_TABLE,
+    C_OWN_COL,
+    C_COMMENT
 };
 
 int

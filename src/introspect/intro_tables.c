@@ -16,7 +16,7 @@ static const char tables_sql[] =
     "  AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass\n"
     "  AND d.objsubid = 0\n"
     "WHERE " AG_SQL_TABLE_IN_SCOPE("c", "n") "\n"
-    "ORDER BY 2, 3";
+                                             "ORDER BY 2, 3";
 
 enum { C_OID, C_SCHEMA, C_NAME, C_PERSISTENCE, C_COMMENT };
 
@@ -28,9 +28,9 @@ ag_intro_tables(ag_intro *s, ag_error *err)
     if (rc)
         return rc;
     for (int i = 0, n = PQntuples(res); i < n; i++) {
-        ag_table *t = ag_catalog_add(s->cat, AG_KIND_TABLE,
-                                     PQgetvalue(res, i, C_SCHEMA),
-                                     PQgetvalue(res, i, C_NAME), sizeof *t);
+        ag_table *t =
+            ag_catalog_add(s->cat, AG_KIND_TABLE, PQgetvalue(res, i, C_SCHEMA),
+                           PQgetvalue(res, i, C_NAME), sizeof *t);
         if (!t)
             continue; /* pg_class names are unique per schema */
         t->persistence = PQgetvalue(res, i, C_PERSISTENCE)[0];

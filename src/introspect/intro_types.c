@@ -18,45 +18,62 @@
 
 /* The collation when it differs from the type's own (c: collation oid
  * column, ty: the pg_type it is compared to). */
-#define COLLATION_SQL(c, ty)                                                \
-    "CASE WHEN " c " <> 0 AND " c " <> " ty ".typcollation\n"              \
-    "     THEN pg_catalog.quote_ident(cn.nspname) || '.' ||\n"             \
+#define COLLATION_SQL(c, ty)                                                   \
+    "CASE WHEN " c " <> 0 AND " c " <> " ty ".typcollation\n"                  \
+    "     THEN pg_catalog.quote_ident(cn.nspname) || '.' ||\n"                 \
     "          pg_catalog.quote_ident(co.collname) END"
 
 /* $1 = schema filter. */
 static const char domains_sql[] =
     "SELECT t.oid, n.nspname, t.typname,\n"
     "       pg_catalog.format_type(t.typbasetype, t.typtypmod),\n"
-    "       " COLLATION_SQL("t.typcollation", "bt") ",\n"
-    "       t.typnotnull, pg_catalog.pg_get_expr(t.typdefaultbin, 0),\n"
-    "       d.description, k.conname, pg_catalog.pg_get_constraintdef(k.oid)\n"
-    "FROM pg_catalog.pg_type t\n"
-    "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace\n"
-    "JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype\n"
-    "LEFT JOIN pg_catalog.pg_collation co ON co.oid = t.typcollation\n"
-    "LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace\n"
-    "LEFT JOIN pg_catalog.pg_constraint k ON k.contypid = t.oid\n"
-    "  AND k.contype = 'c'\n"
-    "LEFT JOIN pg_catalog.pg_description d ON d.objoid = t.oid\n"
-    "  AND d.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass\n"
-    "  AND d.objsubid = 0\n"
-    "WHERE t.typtype = 'd'\n"
-    "  AND " AG_SQL_NS_IN_SCOPE("n") "\n"
-    "  AND NOT " AG_SQL_EXT_MEMBER("pg_type", "t.oid") "\n"
-    "ORDER BY n.nspname, t.typname, k.conname";
+    "       " COLLATION_SQL(
+        "t.typcollation",
+        "bt") ",\n"
+              "       t.typnotnull, pg_catalog.pg_get_expr(t.typdefaultbin, "
+              "0),\n"
+              "       d.description, k.conname, "
+              "pg_catalog.pg_get_constraintdef(k.oid)\n"
+              "FROM pg_catalog.pg_type t\n"
+              "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace\n"
+              "JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype\n"
+              "LEFT JOIN pg_catalog.pg_collation co ON co.oid = "
+              "t.typcollation\n"
+              "LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = "
+              "co.collnamespace\n"
+              "LEFT JOIN pg_catalog.pg_constraint k ON k.contypid = t.oid\n"
+              "  AND k.contype = 'c'\n"
+              "LEFT JOIN pg_catalog.pg_description d ON d.objoid = t.oid\n"
+              "  AND d.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass\n"
+              "  AND d.objsubid = 0\n"
+              "WHERE t.typtype = 'd'\n"
+              "  AND " AG_SQL_NS_IN_SCOPE(
+                  "n") "\n"
+                       "  AND NOT " AG_SQL_EXT_MEMBER(
+                           "pg_type",
+                           "t.oid") "\n"
+                                    "ORDER BY n.nspname, t.typname, k.conname";
 
 enum {
-    D_OID, D_SCHEMA, D_NAME, D_TYPE, D_COLLATION, D_NOTNULL, D_DEFAULT,
-    D_COMMENT, D_CONNAME, D_CONDEF
+    D_OID,
+    D_SCHEMA,
+    D_NAME,
+    D_TYPE,
+    D_COLLATION,
+    D_NOTNULL,
+    D_DEFAULT,
+    D_COMMENT,
+    D_CONNAME,
+    D_CONDEF
 };
 
 /* Fill one domain from rows [i, end).  Returns 0 or AG_EPARSE. */
 static int
 domain_rows(ag_intro *s, PGresult *res, int i, int end, ag_error *err)
 {
-    ag_domain *d = ag_catalog_add(s->cat, AG_KIND_DOMAIN,
-                                  PQgetvalue(res, i, D_SCHEMA),
-                                  PQgetvalue(res, i, D_NAME), sizeof *d);
+    ag_domain *d =
+        ag_catalog_add(s->cat, AG_KIND_DOMAIN, PQgetvalue(res, i, D_SCHEMA),
+                       PQgetvalue(res, i, D_NAME), sizeof *d);
     if (!d)
         return 0;
     d->type = ag_intro_dup(s, res, i, D_TYPE);
@@ -65,10 +82,10 @@ domain_rows(ag_intro *s, PGresult *res, int i, int end, ag_error *err)
     d->obj.comment = ag_intro_dup(s, res, i, D_COMMENT);
     int rc = 0;
     if (!PQgetisnull(res, i, D_DEFAULT))
-        rc = ag_canon_expr_text(s->cat, PQgetvalue(res, i, D_DEFAULT),
-                                "public", &d->default_expr, err);
-    d->checks = ag_arena_alloc(&s->cat->arena,
-                               (size_t)(end - i) * sizeof *d->checks);
+        rc = ag_canon_expr_text(s->cat, PQgetvalue(res, i, D_DEFAULT), "public",
+                                &d->default_expr, err);
+    d->checks =
+        ag_arena_alloc(&s->cat->arena, (size_t)(end - i) * sizeof *d->checks);
     for (int r = i; rc == 0 && r < end; r++) {
         if (PQgetisnull(res, r, D_CONNAME))
             continue;
@@ -82,8 +99,8 @@ domain_rows(ag_intro *s, PGresult *res, int i, int end, ag_error *err)
         d->checks[d->nchecks++].def = tmp.def;
     }
     if (rc)
-        ag_error_prefix(err, "introspecting domain %s.%s: ",
-                        d->obj.name.schema, d->obj.name.name);
+        ag_error_prefix(err, "introspecting domain %s.%s: ", d->obj.name.schema,
+                        d->obj.name.name);
     return rc;
 }
 
@@ -111,23 +128,31 @@ ag_intro_domains(ag_intro *s, ag_error *err)
 static const char composites_sql[] =
     "SELECT t.oid, n.nspname, t.typname, a.attname,\n"
     "       pg_catalog.format_type(a.atttypid, a.atttypmod),\n"
-    "       " COLLATION_SQL("a.attcollation", "ty") ",\n"
-    "       d.description\n"
-    "FROM pg_catalog.pg_type t\n"
-    "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace\n"
-    "JOIN pg_catalog.pg_class c ON c.oid = t.typrelid AND c.relkind = 'c'\n"
-    "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid\n"
-    "  AND a.attnum > 0 AND NOT a.attisdropped\n"
-    "LEFT JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid\n"
-    "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation\n"
-    "LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace\n"
-    "LEFT JOIN pg_catalog.pg_description d ON d.objoid = t.oid\n"
-    "  AND d.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass\n"
-    "  AND d.objsubid = 0\n"
-    "WHERE t.typtype = 'c'\n"
-    "  AND " AG_SQL_NS_IN_SCOPE("n") "\n"
-    "  AND NOT " AG_SQL_EXT_MEMBER("pg_type", "t.oid") "\n"
-    "ORDER BY n.nspname, t.typname, a.attnum";
+    "       " COLLATION_SQL(
+        "a.attcollation",
+        "ty") ",\n"
+              "       d.description\n"
+              "FROM pg_catalog.pg_type t\n"
+              "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace\n"
+              "JOIN pg_catalog.pg_class c ON c.oid = t.typrelid AND c.relkind "
+              "= 'c'\n"
+              "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid\n"
+              "  AND a.attnum > 0 AND NOT a.attisdropped\n"
+              "LEFT JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid\n"
+              "LEFT JOIN pg_catalog.pg_collation co ON co.oid = "
+              "a.attcollation\n"
+              "LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = "
+              "co.collnamespace\n"
+              "LEFT JOIN pg_catalog.pg_description d ON d.objoid = t.oid\n"
+              "  AND d.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass\n"
+              "  AND d.objsubid = 0\n"
+              "WHERE t.typtype = 'c'\n"
+              "  AND " AG_SQL_NS_IN_SCOPE(
+                  "n") "\n"
+                       "  AND NOT " AG_SQL_EXT_MEMBER(
+                           "pg_type",
+                           "t.oid") "\n"
+                                    "ORDER BY n.nspname, t.typname, a.attnum";
 
 enum { T_OID, T_SCHEMA, T_NAME, T_ATTR, T_TYPE, T_COLLATION, T_COMMENT };
 
@@ -135,8 +160,7 @@ int
 ag_intro_composites(ag_intro *s, ag_error *err)
 {
     PGresult *res;
-    int rc = ag_intro_query(s, "composite types", composites_sql, 1, &res,
-                            err);
+    int rc = ag_intro_query(s, "composite types", composites_sql, 1, &res, err);
     if (rc)
         return rc;
     int n = PQntuples(res);
@@ -147,8 +171,7 @@ ag_intro_composites(ag_intro *s, ag_error *err)
             end++;
         ag_composite *t = ag_catalog_add(s->cat, AG_KIND_COMPOSITE,
                                          PQgetvalue(res, i, T_SCHEMA),
-                                         PQgetvalue(res, i, T_NAME),
-                                         sizeof *t);
+                                         PQgetvalue(res, i, T_NAME), sizeof *t);
         if (t) {
             t->obj.comment = ag_intro_dup(s, res, i, T_COMMENT);
             t->attrs = ag_arena_alloc(&s->cat->arena,

@@ -186,11 +186,10 @@ typedef int (*kind_fn)(ag_intro *s, ag_error *err);
 
 /* Order matters only for columns, which attach to tables read before. */
 static const kind_fn kinds[] = {
-    ag_intro_schemas, ag_intro_extensions, ag_intro_enums,
-    ag_intro_domains, ag_intro_composites,
-    ag_intro_sequences, ag_intro_functions, ag_intro_tables,
-    ag_intro_columns, ag_intro_constraints, ag_intro_indexes,
-    ag_intro_triggers,
+    ag_intro_schemas,     ag_intro_extensions, ag_intro_enums,
+    ag_intro_domains,     ag_intro_composites, ag_intro_sequences,
+    ag_intro_functions,   ag_intro_tables,     ag_intro_columns,
+    ag_intro_constraints, ag_intro_indexes,    ag_intro_triggers,
 };
 
 /* Run every kind inside our own transaction (ended by COMMIT, or ROLLBACK
@@ -262,10 +261,10 @@ ag_introspect(PGconn *conn, const ag_introspect_opts *opts, ag_catalog *cat,
 
     char *schemas = schemas_literal(opts);
     s.params[0] = schemas;
-    s.params[1] = opts && opts->version_schema ? opts->version_schema
-                                               : "public";
-    s.params[2] = opts && opts->version_table ? opts->version_table
-                                              : "autogen_version";
+    s.params[1] =
+        opts && opts->version_schema ? opts->version_schema : "public";
+    s.params[2] =
+        opts && opts->version_table ? opts->version_table : "autogen_version";
     int rc = run_session(&s, own_txn, err);
     free(schemas);
     ag_intro_map_free(&s.tables);

@@ -5,11 +5,12 @@
  * PostgreSQL stores `DEFAULT '1970-01-01 00:00:01+00'` on a timestamp
  * column as the coerced value '1970-01-01 00:00:01', and `DEFAULT 't'` on
  * a boolean as true: only the type's input function knows the canonical
- * text of a string literal.  (Numeric constants are stored as written.)  So for every model default that is a bare string
- * constant on a built-in, non-string column we ask the server for
- * (literal::type)::text, all in one query (chunked), and compare that.
- * Only constants are cast: nothing volatile is ever evaluated, and types
- * that exist only in the models (user types) are left alone.
+ * text of a string literal.  (Numeric constants are stored as written.)  So for
+ * every model default that is a bare string constant on a built-in, non-string
+ * column we ask the server for (literal::type)::text, all in one query
+ * (chunked), and compare that. Only constants are cast: nothing volatile is
+ * ever evaluated, and types that exist only in the models (user types) are left
+ * alone.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -62,8 +63,8 @@ plain_literal(const char *canon)
 static bool
 wants_server_text(const char *type)
 {
-    static const char *const as_is[] = {"text", "character", "\"char\"",
-                                        "name", "bpchar"};
+    static const char *const as_is[] = {"text", "character", "\"char\"", "name",
+                                        "bpchar"};
     if (strchr(type, '.')) /* user or extension type: may not exist yet */
         return false;
     for (size_t i = 0; i < sizeof as_is / sizeof as_is[0]; i++)

@@ -17,8 +17,9 @@ void
 ld_create_schema(ag_loader *ld, ld_pos pos, PgQuery__CreateSchemaStmt *s)
 {
     if (s->n_schema_elts) {
-        ld_error(ld, pos, "CREATE SCHEMA with nested statements is not "
-                          "supported; declare the objects separately");
+        ld_error(ld, pos,
+                 "CREATE SCHEMA with nested statements is not "
+                 "supported; declare the objects separately");
         return;
     }
     ag_schema *sc =
@@ -39,8 +40,8 @@ ld_create_extension(ag_loader *ld, ld_pos pos, PgQuery__CreateExtensionStmt *s)
      * of a diff manages it (the introspector leaves it out too). */
     if (strcmp(s->extname, "plpgsql") == 0)
         return;
-    ag_extension *ext = ag_catalog_add(ld->cat, AG_KIND_EXTENSION, "",
-                                       s->extname, sizeof *ext);
+    ag_extension *ext =
+        ag_catalog_add(ld->cat, AG_KIND_EXTENSION, "", s->extname, sizeof *ext);
     if (!ext) {
         if (!s->if_not_exists)
             ld_error(ld, pos, "extension %s is declared twice", s->extname);
@@ -72,8 +73,8 @@ ld_create_enum(ag_loader *ld, ld_pos pos, PgQuery__CreateEnumStmt *s)
         return;
     }
     set_loc(&e->obj, pos);
-    e->labels = ag_arena_alloc(&ld->cat->arena,
-                               (s->n_vals + 1) * sizeof(const char *));
+    e->labels =
+        ag_arena_alloc(&ld->cat->arena, (s->n_vals + 1) * sizeof(const char *));
     for (size_t i = 0; i < s->n_vals; i++) {
         const char *v = ag_ast_str(s->vals[i]);
         for (size_t j = 0; j < e->nlabels; j++)
@@ -109,8 +110,7 @@ def_int(const PgQuery__DefElem *d, int64_t *out)
 }
 
 void
-ld_seq_defaults(ag_sequence *seq, bool have_min, bool have_max,
-                bool have_start)
+ld_seq_defaults(ag_sequence *seq, bool have_min, bool have_max, bool have_start)
 {
     int64_t tmax = strcmp(seq->type, "smallint") == 0  ? INT16_MAX
                    : strcmp(seq->type, "integer") == 0 ? INT32_MAX
@@ -163,10 +163,10 @@ ld_seq_options(ag_loader *ld, ld_pos pos, ag_sequence *seq, ag_node **opts,
         } else if (strcmp(k, "cache") == 0 && def_int(d, &v)) {
             seq->cache = v;
         } else if (strcmp(k, "cycle") == 0) {
-            seq->cycle = d->arg && d->arg->node_case ==
-                                       PG_QUERY__NODE__NODE_BOOLEAN
-                             ? d->arg->boolean->boolval
-                             : true;
+            seq->cycle =
+                d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_BOOLEAN
+                    ? d->arg->boolean->boolval
+                    : true;
         } else if (strcmp(k, "owned_by") == 0) {
             if (owned)
                 *owned = d->arg->list;

@@ -40,14 +40,12 @@ expand_serial(ag_loader *ld, ld_pos pos, ag_table *tbl, ag_column *col,
     const char *schema = tbl->obj.name.schema;
     const char *seqname = ld_choose_relation_name(
         ld->cat, schema, tbl->obj.name.name, col->name, "seq", false);
-    ag_sequence *seq = ag_catalog_add(ld->cat, AG_KIND_SEQUENCE, schema,
-                                      seqname, sizeof *seq);
+    ag_sequence *seq =
+        ag_catalog_add(ld->cat, AG_KIND_SEQUENCE, schema, seqname, sizeof *seq);
     seq->obj.loc = col->loc;
     seq->type = col->type;
     seq->start = seq->increment = seq->min = seq->cache = 1;
-    seq->max = bytes == 8   ? INT64_MAX
-               : bytes == 4 ? INT32_MAX
-                            : INT16_MAX;
+    seq->max = bytes == 8 ? INT64_MAX : bytes == 4 ? INT32_MAX : INT16_MAX;
     seq->owned_by = tbl->obj.name;
     seq->owned_col = col->name;
 
@@ -179,9 +177,8 @@ ld_add_column(ag_loader *ld, ld_pos pos, ag_table *tbl, PgQuery__ColumnDef *cd)
         ld_error(ld, cpos, "column %s has no type", cd->colname);
         return NULL;
     }
-    if (ag_ast_type_canon(&ld->cat->arena, cd->type_name,
-                          tbl->obj.name.schema, &col.type, &serial,
-                          &err) != 0) {
+    if (ag_ast_type_canon(&ld->cat->arena, cd->type_name, tbl->obj.name.schema,
+                          &col.type, &serial, &err) != 0) {
         ld_error(ld, ld_at(pos, cd->type_name->location), "column %s: %s",
                  cd->colname, err.msg);
         return NULL;
@@ -224,8 +221,8 @@ ld_create_table(ag_loader *ld, ld_pos pos, PgQuery__CreateStmt *s)
         ld_error(ld, pos, "no schema has been selected to create in");
         return;
     }
-    ag_table *tbl =
-        ag_catalog_add(ld->cat, AG_KIND_TABLE, schema, rv->relname, sizeof *tbl);
+    ag_table *tbl = ag_catalog_add(ld->cat, AG_KIND_TABLE, schema, rv->relname,
+                                   sizeof *tbl);
     if (!tbl) {
         if (!s->if_not_exists)
             ld_error(ld, pos, "table %s.%s is declared twice", schema,
@@ -246,8 +243,9 @@ ld_create_table(ag_loader *ld, ld_pos pos, PgQuery__CreateStmt *s)
                      constraint_order(e->constraint->contype));
             break;
         default:
-            ld_error(ld, pos, "LIKE and other table elements are not "
-                              "supported in models");
+            ld_error(ld, pos,
+                     "LIKE and other table elements are not "
+                     "supported in models");
         }
     }
 }
@@ -295,8 +293,9 @@ ld_apply_alter_table(ag_loader *ld, const ld_pending *p)
     if (only_owner)
         return;
     if (!tbl) {
-        ld_error(ld, pos, "ALTER TABLE on %s.%s, which the models do not "
-                          "declare",
+        ld_error(ld, pos,
+                 "ALTER TABLE on %s.%s, which the models do not "
+                 "declare",
                  schema, s->relation->relname);
         return;
     }
@@ -315,7 +314,8 @@ ld_apply_alter_table(ag_loader *ld, const ld_pending *p)
             q.order = 3; /* after the table's own constraints */
             if (ld->npend == ld->cappend) {
                 ld->cappend *= 2;
-                ld->pend = ag_xrealloc(ld->pend, ld->cappend * sizeof *ld->pend);
+                ld->pend =
+                    ag_xrealloc(ld->pend, ld->cappend * sizeof *ld->pend);
             }
             ld->pend[ld->npend++] = q;
             break;
@@ -327,8 +327,8 @@ ld_apply_alter_table(ag_loader *ld, const ld_pending *p)
                     if (ag_canon_expr_node(ld->cat, &pos.file->ast, &cmd->def,
                                            tbl->obj.name.schema,
                                            &col->default_expr, &err) != 0)
-                        ld_error(ld, pos, "default of column %s: %s",
-                                 col->name, err.msg);
+                        ld_error(ld, pos, "default of column %s: %s", col->name,
+                                 err.msg);
                 } else {
                     col->default_expr = NULL;
                 }
@@ -362,13 +362,15 @@ ld_apply_alter_table(ag_loader *ld, const ld_pending *p)
         case PG_QUERY__ALTER_TABLE_TYPE__AT_ResetRelOptions:
         case PG_QUERY__ALTER_TABLE_TYPE__AT_ClusterOn:
         case PG_QUERY__ALTER_TABLE_TYPE__AT_ReplicaIdentity:
-            ld_warn(ld, pos, "storage and planner settings are not managed "
-                             "by autogen; ignored");
+            ld_warn(ld, pos,
+                    "storage and planner settings are not managed "
+                    "by autogen; ignored");
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableRowSecurity:
         case PG_QUERY__ALTER_TABLE_TYPE__AT_ForceRowSecurity:
-            ld_error(ld, pos, "row-level security is not managed by autogen "
-                              "yet");
+            ld_error(ld, pos,
+                     "row-level security is not managed by autogen "
+                     "yet");
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
             ld_error(ld, pos, "partitions are not managed by autogen yet");
@@ -385,7 +387,8 @@ void
 ld_create_index(ag_loader *ld, ld_pos pos, PgQuery__IndexStmt *s)
 {
     if (s->concurrent)
-        ld_warn(ld, pos, "CONCURRENTLY describes how to build, not what to "
-                         "build; ignored in a model");
+        ld_warn(ld, pos,
+                "CONCURRENTLY describes how to build, not what to "
+                "build; ignored in a model");
     ld_defer(ld, PEND_INDEX, pos, NULL, NULL, s, 0);
 }

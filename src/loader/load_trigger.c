@@ -31,7 +31,8 @@ static bool
 builtin_trigger_function(const char *name)
 {
     static const char *const names[] = {
-        "suppress_redundant_updates_trigger", "tsvector_update_trigger",
+        "suppress_redundant_updates_trigger",
+        "tsvector_update_trigger",
         "tsvector_update_trigger_column",
     };
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
@@ -143,18 +144,15 @@ comment_function(ag_loader *ld, const ld_pending *p,
             const char *t;
             ag_error err;
             ok = owa->objargs[i]->node_case == PG_QUERY__NODE__NODE_TYPE_NAME &&
-                 ag_canon_signature_type(&ld->cat->arena,
-                                         owa->objargs[i]->type_name,
-                                         p->path.n ? p->path.schemas[0]
-                                                   : "public",
-                                         &t, &err) == 0;
+                 ag_canon_signature_type(
+                     &ld->cat->arena, owa->objargs[i]->type_name,
+                     p->path.n ? p->path.schemas[0] : "public", &t, &err) == 0;
             if (ok)
                 ag_buf_printf(&b, "%s%s", i ? ", " : "", t);
         }
         ag_buf_putc(&b, ')');
         ag_object *o =
-            ok ? ag_catalog_find(ld->cat, AG_KIND_FUNCTION, sch, b.data)
-               : NULL;
+            ok ? ag_catalog_find(ld->cat, AG_KIND_FUNCTION, sch, b.data) : NULL;
         ag_buf_free(&b);
         if (o)
             return o;

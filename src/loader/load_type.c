@@ -64,8 +64,8 @@ domain_check_name(ag_loader *ld, const ag_domain *d)
     char label[32];
     snprintf(label, sizeof label, "check");
     for (int pass = 1;; pass++) {
-        const char *name = ld_make_object_name(&ld->cat->arena,
-                                               d->obj.name.name, NULL, label);
+        const char *name =
+            ld_make_object_name(&ld->cat->arena, d->obj.name.name, NULL, label);
         if (!domain_conname_taken(ld, d->obj.name.schema, d, d->nchecks, name))
             return name;
         snprintf(label, sizeof label, "check%d", pass);
@@ -88,8 +88,8 @@ type_of(ag_loader *ld, ld_pos pos, ag_object *obj, const char *attr,
     const char *type = NULL;
     int serial = 0;
     ag_error err;
-    if (ag_ast_type_canon(&ld->cat->arena, tn, obj->name.schema, &type,
-                          &serial, &err) != 0) {
+    if (ag_ast_type_canon(&ld->cat->arena, tn, obj->name.schema, &type, &serial,
+                          &err) != 0) {
         ld_error(ld, ld_at(pos, tn->location), "%s", err.msg);
         return NULL;
     }
@@ -130,8 +130,9 @@ domain_constraint(ag_loader *ld, ld_pos pos, ag_domain *d,
                                : domain_check_name(ld, d);
         for (size_t i = 0; i < d->nchecks; i++)
             if (strcmp(d->checks[i].name, name) == 0) {
-                ld_error(ld, cpos, "constraint \"%s\" for domain %s.%s "
-                                   "already exists",
+                ld_error(ld, cpos,
+                         "constraint \"%s\" for domain %s.%s "
+                         "already exists",
                          name, schema, d->obj.name.name);
                 return;
             }
@@ -218,9 +219,8 @@ ld_create_composite(ag_loader *ld, ld_pos pos, PgQuery__CompositeTypeStmt *s)
         for (size_t k = 0; k < t->nattrs && !dup; k++)
             dup = strcmp(t->attrs[k].name, cd->colname) == 0;
         if (dup || !cd->type_name) {
-            ld_error(ld, cpos, "attribute %s of type %s.%s is %s",
-                     cd->colname, schema, name,
-                     dup ? "declared twice" : "missing its type");
+            ld_error(ld, cpos, "attribute %s of type %s.%s is %s", cd->colname,
+                     schema, name, dup ? "declared twice" : "missing its type");
             continue;
         }
         ag_column *a = &t->attrs[t->nattrs++];

@@ -34,11 +34,11 @@ typedef enum ld_pending_kind {
     PEND_INDEX,
     PEND_OWNED_BY, /* ALTER SEQUENCE ... OWNED BY */
     PEND_COMMENT,
-    PEND_COLUMN_TYPE, /* a column whose type names a user type; with `obj`
-                         set: a domain's base type (colname NULL) or a
-                         composite type's attribute (colname) */
-    PEND_TRIGGER,     /* CREATE TRIGGER: its table and function resolved
-                         once every file is in (load_trigger.c) */
+    PEND_COLUMN_TYPE,     /* a column whose type names a user type; with `obj`
+                             set: a domain's base type (colname NULL) or a
+                             composite type's attribute (colname) */
+    PEND_TRIGGER,         /* CREATE TRIGGER: its table and function resolved
+                             once every file is in (load_trigger.c) */
     PEND_ROUTINE_COMMENT, /* COMMENT ON FUNCTION/PROCEDURE/TRIGGER */
 } ld_pending_kind;
 

@@ -52,8 +52,7 @@ ld_make_object_name(ag_arena *a, const char *name1, const char *name2,
 
 const char *
 ld_choose_relation_name(ag_catalog *cat, const char *schema, const char *name1,
-                        const char *name2, const char *label,
-                        bool isconstraint)
+                        const char *name2, const char *label, bool isconstraint)
 {
     char modlabel[NAMEDATALEN];
     snprintf(modlabel, sizeof modlabel, "%s", label);

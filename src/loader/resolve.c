@@ -77,8 +77,10 @@ collect_columns(const ProtobufCMessage *m, colset *cs)
                 f->id)
             continue;
         if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-            size_t n = *(const size_t *)((const char *)m + f->quantifier_offset);
-            ProtobufCMessage *const *arr = *(ProtobufCMessage *const *const *)member;
+            size_t n =
+                *(const size_t *)((const char *)m + f->quantifier_offset);
+            ProtobufCMessage *const *arr =
+                *(ProtobufCMessage *const *const *)member;
             for (size_t k = 0; k < n; k++)
                 collect_columns(arr[k], cs);
         } else {
@@ -182,8 +184,8 @@ resolve_constraint(ag_loader *ld, const ld_pending *p)
                 return;
             }
             c->n_pk_attrs = pk->ncols;
-            c->pk_attrs = ag_arena_alloc(&ast->arena,
-                                         pk->ncols * sizeof(ag_node *));
+            c->pk_attrs =
+                ag_arena_alloc(&ast->arena, pk->ncols * sizeof(ag_node *));
             for (size_t i = 0; i < pk->ncols; i++)
                 c->pk_attrs[i] = ag_ast_new_string(ast, pk->cols[i]);
         }
@@ -200,8 +202,9 @@ resolve_constraint(ag_loader *ld, const ld_pending *p)
         const char *k = ag_ast_str(keys[i]);
         ag_column *col = k ? ag_table_column(tbl, k) : NULL;
         if (!col) {
-            ld_error(ld, p->pos, "column %s named in a constraint does not "
-                                 "exist in table %s.%s",
+            ld_error(ld, p->pos,
+                     "column %s named in a constraint does not "
+                     "exist in table %s.%s",
                      k ? k : "?", schema, tname);
             return;
         }
@@ -217,8 +220,8 @@ resolve_constraint(ag_loader *ld, const ld_pending *p)
         size_t ncols = node_names(keys, nkeys, cols);
         switch (c->contype) {
         case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
-            name = ld_choose_relation_name(ld->cat, schema, tname, NULL,
-                                           "pkey", true);
+            name = ld_choose_relation_name(ld->cat, schema, tname, NULL, "pkey",
+                                           true);
             break;
         case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
             name = ld_choose_relation_name(
@@ -238,9 +241,8 @@ resolve_constraint(ag_loader *ld, const ld_pending *p)
             colset cs = {{NULL}, 0, false};
             collect_columns((ProtobufCMessage *)c->raw_expr, &cs);
             name = ld_choose_constraint_name(
-                ld->cat, schema, tname, cs.n == 1 && !cs.many ? cs.names[0]
-                                                              : NULL,
-                "check");
+                ld->cat, schema, tname,
+                cs.n == 1 && !cs.many ? cs.names[0] : NULL, "check");
             break;
         }
         case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
@@ -277,8 +279,9 @@ resolve_index(ag_loader *ld, const ld_pending *p)
     ag_table *tbl = ld_find_table(ld, &p->path, s->relation->schemaname,
                                   s->relation->relname, &schema);
     if (!tbl) {
-        ld_error(ld, p->pos, "index on table %s.%s, which the models do not "
-                             "declare",
+        ld_error(ld, p->pos,
+                 "index on table %s.%s, which the models do not "
+                 "declare",
                  schema, s->relation->relname);
         return;
     }
@@ -300,8 +303,8 @@ resolve_index(ag_loader *ld, const ld_pending *p)
                            s->index_including_params,
                            s->n_index_including_params),
             "idx", false);
-    ag_index *idx = ag_catalog_add(ld->cat, AG_KIND_INDEX, schema, s->idxname,
-                                   sizeof *idx);
+    ag_index *idx =
+        ag_catalog_add(ld->cat, AG_KIND_INDEX, schema, s->idxname, sizeof *idx);
     if (!idx) {
         if (!s->if_not_exists)
             ld_error(ld, p->pos, "index %s.%s is declared twice", schema,
@@ -338,8 +341,9 @@ resolve_owned_by(ag_loader *ld, const ld_pending *p)
         if (!seq && schema)
             seq = ag_catalog_sequence(ld->cat, schema, s->sequence->relname);
         if (!seq) {
-            ld_error(ld, p->pos, "ALTER SEQUENCE on %s, which the models do "
-                                 "not declare",
+            ld_error(ld, p->pos,
+                     "ALTER SEQUENCE on %s, which the models do "
+                     "not declare",
                      s->sequence->relname);
             return;
         }
@@ -410,8 +414,9 @@ resolve_comment(ag_loader *ld, const ld_pending *p)
     case PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION:
         return; /* an extension's comment comes with the extension */
     case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA:
-        ld_warn(ld, p->pos, "comments on schemas are not managed yet; "
-                            "ignored");
+        ld_warn(ld, p->pos,
+                "comments on schemas are not managed yet; "
+                "ignored");
         return;
     case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
     case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
@@ -441,8 +446,8 @@ resolve_comment(ag_loader *ld, const ld_pending *p)
                          &schema, &name) == 0) {
             for (size_t k = 0; !target && k < nk; k++) {
                 if (schema)
-                    target = ag_catalog_find(ld->cat, type_kinds[k], schema,
-                                             name);
+                    target =
+                        ag_catalog_find(ld->cat, type_kinds[k], schema, name);
                 for (size_t i = 0; !schema && !target && i < p->path.n; i++)
                     target = ag_catalog_find(ld->cat, type_kinds[k],
                                              p->path.schemas[i], name);
@@ -468,16 +473,17 @@ resolve_comment(ag_loader *ld, const ld_pending *p)
                 return;
             }
         } else {
-            target = &ag_catalog_find_constraint(ld->cat, found, name, last)
-                          ->obj;
+            target =
+                &ag_catalog_find_constraint(ld->cat, found, name, last)->obj;
             if (!ag_catalog_find_constraint(ld->cat, found, name, last))
                 target = NULL;
         }
         break;
     }
     default:
-        ld_error(ld, p->pos, "COMMENT ON this kind of object is not managed "
-                             "by autogen yet");
+        ld_error(ld, p->pos,
+                 "COMMENT ON this kind of object is not managed "
+                 "by autogen yet");
         return;
     }
     if (!target) {
@@ -494,11 +500,11 @@ resolve_comment(ag_loader *ld, const ld_pending *p)
 static const struct {
     const char *type, *extension;
 } extension_types[] = {
-    {"citext", "citext"},   {"hstore", "hstore"},   {"ltree", "ltree"},
-    {"lquery", "ltree"},    {"ltxtquery", "ltree"}, {"cube", "cube"},
-    {"seg", "seg"},         {"isbn", "isn"},        {"isbn13", "isn"},
-    {"ean13", "isn"},       {"issn", "isn"},        {"issn13", "isn"},
-    {"ismn", "isn"},        {"ismn13", "isn"},      {"upc", "isn"},
+    {"citext", "citext"},    {"hstore", "hstore"},     {"ltree", "ltree"},
+    {"lquery", "ltree"},     {"ltxtquery", "ltree"},   {"cube", "cube"},
+    {"seg", "seg"},          {"isbn", "isn"},          {"isbn13", "isn"},
+    {"ean13", "isn"},        {"issn", "isn"},          {"issn13", "isn"},
+    {"ismn", "isn"},         {"ismn13", "isn"},        {"upc", "isn"},
     {"geometry", "postgis"}, {"geography", "postgis"}, {"vector", "vector"},
 };
 
@@ -535,8 +541,8 @@ resolve_column_type(ag_loader *ld, const ld_pending *p)
             ag_catalog_find(ld->cat, AG_KIND_COMPOSITE, p->path.schemas[i],
                             name))
             schema = p->path.schemas[i];
-    for (size_t i = 0; !schema && i < sizeof extension_types /
-                                          sizeof extension_types[0];
+    for (size_t i = 0;
+         !schema && i < sizeof extension_types / sizeof extension_types[0];
          i++) {
         if (strcmp(name, extension_types[i].type) != 0)
             continue;
@@ -550,8 +556,8 @@ resolve_column_type(ag_loader *ld, const ld_pending *p)
     const char *type;
     int serial;
     ag_error err;
-    if (ag_ast_type_canon(&ld->cat->arena, tn, schema, &type, &serial,
-                          &err) == 0)
+    if (ag_ast_type_canon(&ld->cat->arena, tn, schema, &type, &serial, &err) ==
+        0)
         *slot = type;
 }
 

@@ -16,8 +16,8 @@
 
 typedef struct runstate {
     const ag_runner_hooks *hooks;
-    int revs_done;     /* revisions completed in this run */
-    int stmts_in_rev;  /* statements of the current revision that ran */
+    int revs_done;    /* revisions completed in this run */
+    int stmts_in_rev; /* statements of the current revision that ran */
     double rev_start;
 } runstate;
 
@@ -66,8 +66,8 @@ excerpt(ag_buf *out, const char *sql)
 static void
 server_message(ag_buf *out, PGconn *conn, const PGresult *res)
 {
-    const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
-                          : NULL;
+    const char *msg =
+        res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (!msg) {
         ag_buf_put(out, PQerrorMessage(conn));
         while (out->len && out->data[out->len - 1] == '\n')
@@ -86,8 +86,9 @@ server_message(ag_buf *out, PGconn *conn, const PGresult *res)
 static const char *
 verb(ag_runner_action a)
 {
-    return a == AG_RUN_UPGRADE ? "upgrade" : a == AG_RUN_DOWNGRADE ? "downgrade"
-                                                                   : "stamp";
+    return a == AG_RUN_UPGRADE     ? "upgrade"
+           : a == AG_RUN_DOWNGRADE ? "downgrade"
+                                   : "stamp";
 }
 
 static int
@@ -101,8 +102,8 @@ fail(PGconn *conn, const ag_script *s, const ag_step *step, const PGresult *res,
         /* Where: the server's error position when it gave one, else the
          * statement's first token. */
         size_t off = step->stmt->offset;
-        const char *pos = res ? PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION)
-                              : NULL;
+        const char *pos =
+            res ? PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION) : NULL;
         int line = step->stmt->line, col = 0;
         if (pos) {
             off += mig_char_to_byte(step->sql, strlen(step->sql), atoi(pos));
@@ -147,8 +148,9 @@ fail(PGconn *conn, const ag_script *s, const ag_step *step, const PGresult *res,
         ag_buf_put(&b, "\nRolled back: the database and the version table "
                        "are as they were before it.");
     if (st->revs_done > 0)
-        ag_buf_printf(&b, " The %d revision%s before it in this run %s "
-                          "committed.",
+        ag_buf_printf(&b,
+                      " The %d revision%s before it in this run %s "
+                      "committed.",
                       st->revs_done, st->revs_done == 1 ? "" : "s",
                       st->revs_done == 1 ? "was" : "were");
     int rc = ag_errorf(err, AG_EDB, "%s", b.data);
@@ -168,8 +170,8 @@ run_step(PGconn *conn, const ag_step *step, bool *ok)
     else
         res = PQexec(conn, step->sql);
     ExecStatusType t = PQresultStatus(res);
-    *ok = t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK ||
-          t == PGRES_EMPTY_QUERY;
+    *ok =
+        t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK || t == PGRES_EMPTY_QUERY;
     if (t == PGRES_COPY_IN || t == PGRES_COPY_OUT) {
         /* The data of a COPY cannot follow a statement of a revision
          * file: end it as a failure and report the server's error. */

@@ -60,9 +60,8 @@ holders(PGconn *conn, const char *key)
         "((l.classid::bigint << 32) | l.objid::bigint) = "
         "hashtextextended($1, 0)",
         1, NULL, params, NULL, NULL, 0);
-    char *out = ag_xstrdup(PQresultStatus(res) == PGRES_TUPLES_OK
-                               ? PQgetvalue(res, 0, 0)
-                               : "");
+    char *out = ag_xstrdup(
+        PQresultStatus(res) == PGRES_TUPLES_OK ? PQgetvalue(res, 0, 0) : "");
     PQclear(res);
     return out;
 }
@@ -77,7 +76,8 @@ ag_runner_lock(PGconn *conn, const ag_runner_opts *o, ag_error *err)
     int rc = 0;
     for (;;) {
         PGresult *res = PQexecParams(
-            conn, "SELECT pg_catalog.pg_try_advisory_lock(hashtextextended($1, 0))",
+            conn,
+            "SELECT pg_catalog.pg_try_advisory_lock(hashtextextended($1, 0))",
             1, NULL, params, NULL, NULL, 0);
         if (PQresultStatus(res) != PGRES_TUPLES_OK) {
             const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);

@@ -29,20 +29,20 @@ ag_migration_txn(const ag_migration *m, bool down)
 }
 
 /* The header keys, in the order a generated file writes them. */
-#define HEADER_KEYS(X)                 \
-    X(REVISION, "revision", true)      \
-    X(PARENTS, "parents", true)        \
-    X(MESSAGE, "message", true)        \
-    X(CREATED, "created", true)        \
-    X(TRANSACTION, "transaction", true) \
-    X(DOWN_TRANSACTION, "downgrade-transaction", false) \
+#define HEADER_KEYS(X)                                                         \
+    X(REVISION, "revision", true)                                              \
+    X(PARENTS, "parents", true)                                                \
+    X(MESSAGE, "message", true)                                                \
+    X(CREATED, "created", true)                                                \
+    X(TRANSACTION, "transaction", true)                                        \
+    X(DOWN_TRANSACTION, "downgrade-transaction", false)                        \
     X(HAZARDS, "hazards", false)
 
 enum {
 #define HK_ENUM(id, name, req) HK_##id,
     HEADER_KEYS(HK_ENUM)
 #undef HK_ENUM
-    NKEYS
+        NKEYS
 };
 static const char *const key_names[] = {
 #define HK_NAME(id, name, req) name,
@@ -72,7 +72,7 @@ typedef struct parser {
 
 /* "path:N: message" followed by the offending line, indented. */
 static int AG_PRINTF(3, 4)
-line_error(parser *p, const line *ln, const char *fmt, ...)
+    line_error(parser *p, const line *ln, const char *fmt, ...)
 {
     char msg[700];
     va_list ap;
@@ -178,8 +178,10 @@ header_value(parser *p, const line *ln, int key, const char *value)
             if (!bit) {
                 char known[200] = "";
                 for (int h = 0; h < AG_NHAZARDS; h++) {
-                    strncat(known, h ? ", " : "", sizeof known - strlen(known) - 1);
-                    strncat(known, ag_hazard_name(h), sizeof known - strlen(known) - 1);
+                    strncat(known, h ? ", " : "",
+                            sizeof known - strlen(known) - 1);
+                    strncat(known, ag_hazard_name(h),
+                            sizeof known - strlen(known) - 1);
                 }
                 return line_error(p, ln, "unknown hazard '%s' (known: %s)",
                                   items[i], known);
@@ -208,8 +210,8 @@ header_line(parser *p, const line *ln, const ag_match *mt)
             strncat(known, i ? ", " : "", sizeof known - strlen(known) - 1);
             strncat(known, key_names[i], sizeof known - strlen(known) - 1);
         }
-        return line_error(p, ln, "unknown header key '%s' (expected one of: %s)",
-                          key, known);
+        return line_error(
+            p, ln, "unknown header key '%s' (expected one of: %s)", key, known);
     }
     if (p->seen_line[k])
         return line_error(p, ln, "-- autogen:%s repeated (first on line %d)",
@@ -258,27 +260,32 @@ classify(parser *p, const line *ln, int *state)
             return 0;
         }
         if (marker)
-            return line_error(p, ln, "expected -- autogen:upgrade before "
-                                     "-- autogen:downgrade");
+            return line_error(p, ln,
+                              "expected -- autogen:upgrade before "
+                              "-- autogen:downgrade");
         if (match_line(AG_RE_HEADER_LINE, ln, &mt)) {
             if (*state == S_PREAMBLE)
-                return line_error(p, ln, "header lines must come first, "
-                                         "before blank or comment lines");
+                return line_error(p, ln,
+                                  "header lines must come first, "
+                                  "before blank or comment lines");
             return header_line(p, ln, &mt);
         }
         if (match_line(AG_RE_DIRECTIVE, ln, NULL))
-            return line_error(p, ln, "malformed autogen line: expected "
-                                     "'-- autogen:<key> <value>'");
+            return line_error(p, ln,
+                              "malformed autogen line: expected "
+                              "'-- autogen:<key> <value>'");
         if (ln->no == 1)
-            return line_error(p, ln, "expected a '-- autogen:revision <id>' "
-                                     "header line: a revision file starts "
-                                     "with its header");
+            return line_error(p, ln,
+                              "expected a '-- autogen:revision <id>' "
+                              "header line: a revision file starts "
+                              "with its header");
         if (match_line(AG_RE_PREAMBLE_LINE, ln, NULL)) {
             *state = S_PREAMBLE;
             return 0;
         }
-        return line_error(p, ln, "expected -- autogen:upgrade before the "
-                                 "first SQL statement");
+        return line_error(p, ln,
+                          "expected -- autogen:upgrade before the "
+                          "first SQL statement");
     case S_UP:
         if (marker && !up) {
             m->up.end = ln->off;
@@ -288,19 +295,22 @@ classify(parser *p, const line *ln, int *state)
             return 0;
         }
         if (marker)
-            return line_error(p, ln, "second -- autogen:upgrade (the first "
-                                     "is on line %d)",
+            return line_error(p, ln,
+                              "second -- autogen:upgrade (the first "
+                              "is on line %d)",
                               m->up.marker_line);
         if (match_line(AG_RE_DIRECTIVE, ln, NULL))
-            return line_error(p, ln, "unexpected autogen line in the upgrade "
-                                     "section: expected SQL or "
-                                     "-- autogen:downgrade");
+            return line_error(p, ln,
+                              "unexpected autogen line in the upgrade "
+                              "section: expected SQL or "
+                              "-- autogen:downgrade");
         return 0;
     default:
         if (match_line(AG_RE_DIRECTIVE, ln, NULL))
-            return line_error(p, ln, "unexpected autogen line in the "
-                                     "downgrade section, which runs to the "
-                                     "end of the file");
+            return line_error(p, ln,
+                              "unexpected autogen line in the "
+                              "downgrade section, which runs to the "
+                              "end of the file");
         return 0;
     }
 }
@@ -318,8 +328,7 @@ ag_migration_parse(const char *path, const char *text, size_t len,
     m->len = len;
     ag_sha256_hex(text, len, m->checksum);
     if (strlen(text) != len)
-        return ag_errorf(err, AG_EPARSE, "%s: the file holds a NUL byte",
-                         path);
+        return ag_errorf(err, AG_EPARSE, "%s: the file holds a NUL byte", path);
     parser p = {.path = m->path, .arena = arena, .m = m, .err = err};
     int state = S_HEADER;
     line ln = {.s = text, .off = 0, .no = 0};
@@ -353,8 +362,8 @@ ag_migration_parse(const char *path, const char *text, size_t len,
         m->down_txn = m->txn;
     ag_lineidx lines;
     ag_lineidx_build(&lines, text);
-    rc = mig_split_section(m, &lines, &m->up, "upgrade",
-                           m->txn == AG_TXN_NONE, arena, err);
+    rc = mig_split_section(m, &lines, &m->up, "upgrade", m->txn == AG_TXN_NONE,
+                           arena, err);
     if (rc == 0)
         rc = mig_split_section(m, &lines, &m->down, "downgrade",
                                m->down_txn == AG_TXN_NONE, arena, err);
@@ -368,7 +377,8 @@ static int
 sql_file(const struct dirent *e)
 {
     size_t n = strlen(e->d_name);
-    return e->d_name[0] != '.' && n > 4 && strcmp(e->d_name + n - 4, ".sql") == 0;
+    return e->d_name[0] != '.' && n > 4 &&
+           strcmp(e->d_name + n - 4, ".sql") == 0;
 }
 
 int
@@ -387,7 +397,8 @@ ag_migration_read_dir(const char *dir, ag_arena *arena, ag_migration **out,
                          "cannot read the migrations folder %s (run autogen "
                          "init, or set migrations in autogen.ini)",
                          dir);
-    ag_migration *migs = ag_arena_alloc(arena, sizeof *migs * (size_t)(count ? count : 1));
+    ag_migration *migs =
+        ag_arena_alloc(arena, sizeof *migs * (size_t)(count ? count : 1));
     for (int i = 0; i < count && rc == 0; i++) {
         const char *name = names[i]->d_name;
         char *path = ag_arena_sprintf(arena, "%s/%s", dir, name);

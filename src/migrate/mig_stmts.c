@@ -75,17 +75,16 @@ mig_split_section(const ag_migration *m, const ag_lineidx *lines,
     PgQueryScanResult scan = pg_query_scan(src);
     PgQuery__ScanResult *toks =
         scan.error ? NULL
-                   : pg_query__scan_result__unpack(NULL, scan.pbuf.len,
-                                                   (const uint8_t *)scan.pbuf.data);
+                   : pg_query__scan_result__unpack(
+                         NULL, scan.pbuf.len, (const uint8_t *)scan.pbuf.data);
     if (!toks) {
         rc = ag_errorf(err, AG_EPARSE, "%s:%d: cannot scan the %s section%s%s",
-                       m->path, sec->marker_line, what,
-                       scan.error ? ": " : "",
+                       m->path, sec->marker_line, what, scan.error ? ": " : "",
                        scan.error ? scan.error->message : "");
         goto out;
     }
-    sec->stmts = ag_arena_alloc(arena, sizeof *sec->stmts *
-                                           (size_t)(sr.n_stmts ? sr.n_stmts : 1));
+    sec->stmts = ag_arena_alloc(
+        arena, sizeof *sec->stmts * (size_t)(sr.n_stmts ? sr.n_stmts : 1));
     size_t t = 0;
     for (int i = 0; i < sr.n_stmts; i++) {
         size_t loc = (size_t)sr.stmts[i]->stmt_location;
@@ -97,7 +96,8 @@ mig_split_section(const ag_migration *m, const ag_lineidx *lines,
         size_t first = t;
         while (first < toks->n_tokens && is_comment(toks->tokens[first]->token))
             first++;
-        if (first >= toks->n_tokens || (size_t)toks->tokens[first]->start >= end)
+        if (first >= toks->n_tokens ||
+            (size_t)toks->tokens[first]->start >= end)
             continue; /* nothing but comments: not a statement */
         size_t from = loc;
         while (from < end && (src[from] == ' ' || src[from] == '\t' ||
@@ -106,14 +106,15 @@ mig_split_section(const ag_migration *m, const ag_lineidx *lines,
         ag_lineidx_find(lines, sec->start + (size_t)toks->tokens[first]->start,
                         &line, &col);
         if (!allow_txn_control && is_txn_control(toks->tokens[first]->token)) {
-            rc = ag_errorf(err, AG_EPARSE,
-                           "%s:%d: transaction control (%.*s) in the %s "
-                           "section: the runner already runs the revision in "
-                           "one transaction; remove it, or declare "
-                           "-- autogen:transaction none",
-                           m->path, line,
-                           (int)(toks->tokens[first]->end - toks->tokens[first]->start),
-                           src + toks->tokens[first]->start, what);
+            rc = ag_errorf(
+                err, AG_EPARSE,
+                "%s:%d: transaction control (%.*s) in the %s "
+                "section: the runner already runs the revision in "
+                "one transaction; remove it, or declare "
+                "-- autogen:transaction none",
+                m->path, line,
+                (int)(toks->tokens[first]->end - toks->tokens[first]->start),
+                src + toks->tokens[first]->start, what);
             goto out;
         }
         ag_stmt *st = &sec->stmts[sec->nstmts++];

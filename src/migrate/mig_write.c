@@ -20,10 +20,11 @@
 static size_t
 utf8_len(const unsigned char *p)
 {
-    size_t n = p[0] < 0x80 ? 1 : (p[0] & 0xE0) == 0xC0 ? 2
-                              : (p[0] & 0xF0) == 0xE0 ? 3
-                              : (p[0] & 0xF8) == 0xF0 ? 4
-                                                      : 0;
+    size_t n = p[0] < 0x80             ? 1
+               : (p[0] & 0xE0) == 0xC0 ? 2
+               : (p[0] & 0xF0) == 0xE0 ? 3
+               : (p[0] & 0xF8) == 0xF0 ? 4
+                                       : 0;
     if (n == 2 && p[0] < 0xC2)
         return 0; /* overlong */
     for (size_t i = 1; i < n; i++)
@@ -67,7 +68,8 @@ ag_migration_render(const ag_revision_header *h, const char *up_sql,
         if (n == 0)
             ag_buf_putc(&msg, '?');
         else if (n == 1)
-            ag_buf_putc(&msg, (unsigned char)*m < 0x20 || *m == 0x7f ? ' ' : *m);
+            ag_buf_putc(&msg,
+                        (unsigned char)*m < 0x20 || *m == 0x7f ? ' ' : *m);
         else
             ag_buf_putn(&msg, m, n);
         m += n ? n : 1;
@@ -85,7 +87,8 @@ ag_migration_render(const ag_revision_header *h, const char *up_sql,
         bool first = true;
         for (int i = 0; i < AG_NHAZARDS; i++)
             if (h->hazards & (1u << i)) {
-                ag_buf_printf(out, "%s%s", first ? "" : ", ", ag_hazard_name(i));
+                ag_buf_printf(out, "%s%s", first ? "" : ", ",
+                              ag_hazard_name(i));
                 first = false;
             }
         ag_buf_putc(out, '\n');

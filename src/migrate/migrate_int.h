@@ -9,11 +9,11 @@
 #include "autogen/runner.h"
 
 /*
- * Split section sec of m (m->text, m->path set; lines indexes m->text) into statements with
- * libpg_query's parser-based splitter.  A syntax error is AG_EPARSE at
- * path:line:col; so is transaction control (BEGIN, COMMIT, ...) when the
- * revision runs in one transaction (allow_txn_control false).  what names
- * the section ("upgrade") in messages.
+ * Split section sec of m (m->text, m->path set; lines indexes m->text) into
+ * statements with libpg_query's parser-based splitter.  A syntax error is
+ * AG_EPARSE at path:line:col; so is transaction control (BEGIN, COMMIT, ...)
+ * when the revision runs in one transaction (allow_txn_control false).  what
+ * names the section ("upgrade") in messages.
  */
 int mig_split_section(const ag_migration *m, const ag_lineidx *lines,
                       ag_section *sec, const char *what, bool allow_txn_control,

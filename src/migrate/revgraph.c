@@ -83,9 +83,10 @@ ag_revgraph_build(const ag_migration *migs, size_t n, ag_arena *arena,
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < i; j++)
             if (strcmp(migs[i].id, migs[j].id) == 0)
-                return ag_errorf(err, AG_ECONFLICT,
-                                 "revision %s is defined twice: in %s and in %s",
-                                 migs[i].id, migs[j].path, migs[i].path);
+                return ag_errorf(
+                    err, AG_ECONFLICT,
+                    "revision %s is defined twice: in %s and in %s", migs[i].id,
+                    migs[j].path, migs[i].path);
     size_t **par = ag_arena_alloc(arena, sizeof *par * (n ? n : 1));
     size_t *npar = ag_arena_alloc(arena, sizeof *npar * (n ? n : 1));
     size_t roots = 0;
@@ -162,12 +163,13 @@ ag_revgraph_build(const ag_migration *migs, size_t n, ag_arena *arena,
         size_t i = order[t];
         g->revs[t] = &migs[i];
         g->nparents[t] = npar[i];
-        g->parents[t] = ag_arena_alloc(arena, sizeof **g->parents * (npar[i] ? npar[i] : 1));
+        g->parents[t] = ag_arena_alloc(arena, sizeof **g->parents *
+                                                  (npar[i] ? npar[i] : 1));
         for (size_t k = 0; k < npar[i]; k++) {
             size_t p = pos[par[i][k]];
             g->parents[t][k] = p;
-            g->children[p] = ag_arena_grow(arena, g->children[p],
-                                           g->nchildren[p], sizeof **g->children);
+            g->children[p] = ag_arena_grow(
+                arena, g->children[p], g->nchildren[p], sizeof **g->children);
             g->children[p][g->nchildren[p]++] = t;
         }
     }

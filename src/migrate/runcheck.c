@@ -71,8 +71,8 @@ ag_runner_check(const ag_revgraph *g, const ag_vstate *vs,
                            "%s was changed after it was applied (at %s): "
                            "checksum %.12s... recorded, %.12s... now; "
                            "restore the file, or accept the change with: %s",
-                           m->path, row->applied_at, row->checksum,
-                           m->checksum, cmd.data);
+                           m->path, row->applied_at, row->checksum, m->checksum,
+                           cmd.data);
         }
     }
     for (size_t i = 0; i < g->n && !rc; i++) {

@@ -223,7 +223,7 @@ revision_steps(planner *p, const ag_migration *m, bool down)
 
 typedef struct target {
     enum { T_HEAD, T_BASE, T_STEP, T_REV } kind;
-    long step; /* +N / -N */
+    long step;  /* +N / -N */
     size_t idx; /* T_REV, T_HEAD */
 } target;
 
@@ -429,7 +429,8 @@ ag_runner_plan(const ag_revgraph *g, const ag_vstate *vs,
         return rc;
     planner p = {g, vs, o, s, NULL, err};
     s->action = action;
-    p.applied = ag_arena_alloc(&s->arena, sizeof *p.applied * (g->n ? g->n : 1));
+    p.applied =
+        ag_arena_alloc(&s->arena, sizeof *p.applied * (g->n ? g->n : 1));
     for (size_t i = 0; i < g->n; i++)
         p.applied[i] = ag_vstate_find(vs, g->revs[i]->id) != NULL;
     if (action == AG_RUN_STAMP)

@@ -17,7 +17,7 @@ static const char *
 schema_of(const ag_runner_opts *o)
 {
     return o->version_schema && *o->version_schema ? o->version_schema
-                                                    : "public";
+                                                   : "public";
 }
 
 static const char *
@@ -45,12 +45,13 @@ vt_sql_create_table(const ag_runner_opts *o, ag_buf *out)
 {
     ag_buf_put(out, "CREATE TABLE IF NOT EXISTS ");
     ag_vtable_qname(o, out);
-    ag_buf_put(out, " (\n"
-                    "    revision text PRIMARY KEY,\n"
-                    "    checksum text NOT NULL,\n"
-                    "    applied_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n"
-                    "    duration_ms integer\n"
-                    ")");
+    ag_buf_put(
+        out, " (\n"
+             "    revision text PRIMARY KEY,\n"
+             "    checksum text NOT NULL,\n"
+             "    applied_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n"
+             "    duration_ms integer\n"
+             ")");
 }
 
 void
@@ -116,8 +117,8 @@ vt_sql_update_checksum(const ag_runner_opts *o, const char *rev,
 static int
 query_error(PGresult *res, PGconn *conn, const char *what, ag_error *err)
 {
-    const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
-                          : NULL;
+    const char *msg =
+        res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     int rc = ag_errorf(err, AG_EDB, "%s: %s", what,
                        msg ? msg : PQerrorMessage(conn));
     PQclear(res);

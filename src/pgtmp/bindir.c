@@ -68,7 +68,8 @@ newest_debian_bindir(char *out, size_t n)
         double v = strtod(e->d_name, &end);
         if (end == e->d_name || *end != '\0' || v <= best)
             continue;
-        int len = snprintf(cand, sizeof cand, DEBIAN_PGROOT "/%s/bin", e->d_name);
+        int len =
+            snprintf(cand, sizeof cand, DEBIAN_PGROOT "/%s/bin", e->d_name);
         if (len < 0 || (size_t)len >= sizeof cand || (size_t)len >= n)
             continue;
         if (has_server_binaries(cand)) {
@@ -91,8 +92,9 @@ ag_tmpcluster_find_bindir(char *out, size_t n, ag_error *err)
     }
     if (newest_debian_bindir(out, n))
         return 0;
-    return ag_errorf(err, AG_EIO,
-                     "PostgreSQL server binaries not found: `pg_config --bindir` "
-                     "has no initdb and there is no " DEBIAN_PGROOT
-                     "/<major>/bin/initdb (install the postgresql package)");
+    return ag_errorf(
+        err, AG_EIO,
+        "PostgreSQL server binaries not found: `pg_config --bindir` "
+        "has no initdb and there is no " DEBIAN_PGROOT
+        "/<major>/bin/initdb (install the postgresql package)");
 }

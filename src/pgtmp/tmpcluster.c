@@ -73,8 +73,8 @@ add_log_tail(ag_error *err, const char *log_path)
             start = nl + 1;
     }
     size_t len = strlen(err->msg);
-    snprintf(err->msg + len, sizeof err->msg - len, "\n--- end of the server log ---\n%s",
-             start);
+    snprintf(err->msg + len, sizeof err->msg - len,
+             "\n--- end of the server log ---\n%s", start);
 }
 
 /* Remove path and everything below it without following symlinks.
@@ -147,9 +147,11 @@ spawn(char *const argv[], const char *cwd, int logfd, const runas *ru,
         return -1;
     }
     if (pid == 0) {
-        static const char fail_ids[] = "autogen tmpcluster: cannot switch to the postgres user\n";
+        static const char fail_ids[] =
+            "autogen tmpcluster: cannot switch to the postgres user\n";
         static const char fail_exec[] = "autogen tmpcluster: exec failed\n";
-        static const int sigs[] = {SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGPIPE, SIGCHLD};
+        static const int sigs[] = {SIGINT, SIGTERM, SIGQUIT,
+                                   SIGHUP, SIGPIPE, SIGCHLD};
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
@@ -216,13 +218,14 @@ make_dirs(ag_tmpcluster *c, const runas *ru, ag_error *err)
             parent = "/tmp";
     }
     if (strlen(parent) + sizeof "/autogen-pg-XXXXXX" > SOCKET_DIR_MAX)
-        return ag_errorf(err, AG_EIO,
-                         "temp dir parent %s is too long for a Unix socket path",
-                         parent);
+        return ag_errorf(
+            err, AG_EIO,
+            "temp dir parent %s is too long for a Unix socket path", parent);
     if (strchr(parent, ',') || strchr(parent, '\''))
         return ag_errorf(err, AG_EIO,
                          "temp dir parent %s contains ',' or a quote, which "
-                         "unix_socket_directories cannot take", parent);
+                         "unix_socket_directories cannot take",
+                         parent);
     snprintf(c->base_dir, sizeof c->base_dir, "%s/autogen-pg-XXXXXX", parent);
     if (!mkdtemp(c->base_dir)) {
         int e = errno;
@@ -232,7 +235,8 @@ make_dirs(ag_tmpcluster *c, const runas *ru, ag_error *err)
     }
     /* base_dir is at most SOCKET_DIR_MAX long: these always fit */
     if (snprintf(c->data_dir, sizeof c->data_dir, "%s/data", c->base_dir) < 0 ||
-        snprintf(c->log_path, sizeof c->log_path, "%s/server.log", c->base_dir) < 0)
+        snprintf(c->log_path, sizeof c->log_path, "%s/server.log",
+                 c->base_dir) < 0)
         return ag_errorf(err, AG_EIO, "formatting paths below %s", c->base_dir);
     if (ru->drop && chown(c->base_dir, ru->uid, ru->gid) != 0)
         return ag_errorf(err, AG_EIO, "handing %s to the postgres user: %s",
@@ -246,15 +250,25 @@ run_initdb(ag_tmpcluster *c, const runas *ru, int logfd, ag_error *err)
 {
     char exe[AG_TMPCLUSTER_PATH_MAX + 16];
     snprintf(exe, sizeof exe, "%s/initdb", c->bin_dir);
-    char *argv[] = {exe, "-D", c->data_dir, "-U", "postgres", "--auth=trust",
-                    "-E", "UTF8", "--locale=C.UTF-8", "--no-sync",
-                    "--no-instructions", NULL};
+    char *argv[] = {exe,
+                    "-D",
+                    c->data_dir,
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                    "--no-sync",
+                    "--no-instructions",
+                    NULL};
     pid_t pid = spawn(argv, c->base_dir, logfd, ru, err);
     if (pid < 0)
         return AG_EIO;
     int status = 0;
     if (wait_child(pid, &status, 0) < 0)
-        return ag_errorf(err, AG_EIO, "waiting for initdb: %s", strerror(errno));
+        return ag_errorf(err, AG_EIO, "waiting for initdb: %s",
+                         strerror(errno));
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
     char how[64];
@@ -273,16 +287,20 @@ run_server(ag_tmpcluster *c, const runas *ru, int logfd, ag_error *err)
     char exe[AG_TMPCLUSTER_PATH_MAX + 16], sockdir[AG_TMPCLUSTER_PATH_MAX + 32],
         port[32];
     snprintf(exe, sizeof exe, "%s/postgres", c->bin_dir);
-    snprintf(sockdir, sizeof sockdir, "unix_socket_directories=%s", c->base_dir);
+    snprintf(sockdir, sizeof sockdir, "unix_socket_directories=%s",
+             c->base_dir);
     snprintf(port, sizeof port, "port=%d", c->port);
     /* Durability is pointless for data we delete; max_locks_per_transaction
      * lets pg_dump lock every table of a large corpus schema.  The caller's
      * settings come next and may override these (the last -c wins); where
      * the server listens comes last, so that no setting can move it. */
-    static const char *const defaults[] = {
-        "fsync=off", "full_page_writes=off", "synchronous_commit=off",
-        "max_connections=100", "max_locks_per_transaction=256",
-        "autovacuum=off", "logging_collector=off"};
+    static const char *const defaults[] = {"fsync=off",
+                                           "full_page_writes=off",
+                                           "synchronous_commit=off",
+                                           "max_connections=100",
+                                           "max_locks_per_transaction=256",
+                                           "autovacuum=off",
+                                           "logging_collector=off"};
     size_t ndefaults = sizeof defaults / sizeof defaults[0];
     size_t nsets = ndefaults + c->nsettings + 3;
     /* exe -D dir, a -c pair per setting, NULL */
@@ -314,16 +332,18 @@ run_server(ag_tmpcluster *c, const runas *ru, int logfd, ag_error *err)
     c->pid = pid;
 
     char conninfo[AG_TMPCLUSTER_PATH_MAX + 128];
-    snprintf(conninfo, sizeof conninfo,
-             "host='%s' port=%d dbname=postgres user=postgres connect_timeout=5",
-             c->base_dir, c->port);
+    snprintf(
+        conninfo, sizeof conninfo,
+        "host='%s' port=%d dbname=postgres user=postgres connect_timeout=5",
+        c->base_dir, c->port);
     for (int waited = 0; waited < START_TIMEOUT_MS; waited += 50) {
         int status = 0;
         if (wait_child(pid, &status, WNOHANG) == pid) {
             c->pid = 0;
             char how[64];
             describe_status(status, how, sizeof how);
-            ag_errorf(err, AG_EDB, "the PostgreSQL server exited during startup (%s)", how);
+            ag_errorf(err, AG_EDB,
+                      "the PostgreSQL server exited during startup (%s)", how);
             add_log_tail(err, c->log_path);
             return AG_EDB;
         }
@@ -331,7 +351,8 @@ run_server(ag_tmpcluster *c, const runas *ru, int logfd, ag_error *err)
             return 0;
         sleep_ms(50);
     }
-    ag_errorf(err, AG_EDB, "the PostgreSQL server did not accept connections within %d s",
+    ag_errorf(err, AG_EDB,
+              "the PostgreSQL server did not accept connections within %d s",
               START_TIMEOUT_MS / 1000);
     add_log_tail(err, c->log_path);
     return AG_EDB;
@@ -355,7 +376,8 @@ ag_tmpcluster_start(ag_tmpcluster *c, ag_error *err)
                              "server setting '%s' is not name=value",
                              s ? s : "(null)");
     }
-    if ((rc = ag_tmpcluster_find_bindir(c->bin_dir, sizeof c->bin_dir, err)) != 0)
+    if ((rc = ag_tmpcluster_find_bindir(c->bin_dir, sizeof c->bin_dir, err)) !=
+        0)
         return rc;
     if ((rc = resolve_runas(&ru, err)) != 0)
         return rc;
@@ -365,9 +387,11 @@ ag_tmpcluster_start(ag_tmpcluster *c, ag_error *err)
         c->base_dir[0] = '\0';
         return rc;
     }
-    int logfd = open(c->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    int logfd =
+        open(c->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (logfd < 0) {
-        rc = ag_errorf(err, AG_EIO, "creating %s: %s", c->log_path, strerror(errno));
+        rc = ag_errorf(err, AG_EIO, "creating %s: %s", c->log_path,
+                       strerror(errno));
     } else {
         rc = run_initdb(c, &ru, logfd, err);
         if (rc == 0)
@@ -422,7 +446,8 @@ ag_tmpcluster_stop(ag_tmpcluster *c, ag_error *err)
         c->pid = 0;
     }
     if (c->base_dir[0] && rmtree(c->base_dir) != 0 && rc == 0)
-        rc = ag_errorf(err, AG_EIO, "removing %s: %s", c->base_dir, strerror(errno));
+        rc = ag_errorf(err, AG_EIO, "removing %s: %s", c->base_dir,
+                       strerror(errno));
     c->started = 0;
     return rc;
 }

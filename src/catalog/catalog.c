@@ -308,48 +308,66 @@ ag_catalog_add(ag_catalog *cat, ag_kind kind, const char *schema,
     return obj;
 }
 
+/* The table field of a per-table kind (constraint, trigger). */
+static const char **
+table_field(ag_object *o)
+{
+    return o->kind == AG_KIND_CONSTRAINT ? &((ag_constraint *)o)->table
+                                         : &((ag_trigger *)o)->table;
+}
+
+static ag_object *
+find_on_table(const ag_catalog *cat, ag_kind kind, const char *schema,
+              const char *table, const char *name)
+{
+    ag_object **slot = map_slot_t(cat->map, kind, schema, table, name);
+    return slot ? *slot : NULL;
+}
+
+/* Create a per-table object, keyed at once on (schema, table, name);
+ * NULL when the table already has one of that name. */
+static ag_object *
+add_on_table(ag_catalog *cat, ag_kind kind, const char *schema,
+             const char *table, const char *name, size_t size)
+{
+    if (find_on_table(cat, kind, schema, table, name))
+        return NULL;
+    ag_object *o = ag_catalog_add(cat, kind, schema, name, size);
+    *table_field(o) = ag_arena_strdup(&cat->arena, table);
+    map_insert(cat->map, o);
+    return o;
+}
+
 ag_constraint *
 ag_catalog_add_constraint(ag_catalog *cat, const char *schema,
                           const char *table, const char *name)
 {
-    if (ag_catalog_find_constraint(cat, schema, table, name))
-        return NULL;
-    ag_constraint *con =
-        ag_catalog_add(cat, AG_KIND_CONSTRAINT, schema, name, sizeof *con);
-    con->table = ag_arena_strdup(&cat->arena, table);
-    map_insert(cat->map, &con->obj);
-    return con;
+    return (ag_constraint *)add_on_table(cat, AG_KIND_CONSTRAINT, schema, table,
+                                         name, sizeof(ag_constraint));
 }
 
 ag_constraint *
 ag_catalog_find_constraint(const ag_catalog *cat, const char *schema,
                            const char *table, const char *name)
 {
-    ag_object **slot =
-        map_slot_t(cat->map, AG_KIND_CONSTRAINT, schema, table, name);
-    return slot ? (ag_constraint *)*slot : NULL;
+    return (ag_constraint *)find_on_table(cat, AG_KIND_CONSTRAINT, schema,
+                                          table, name);
 }
 
 ag_trigger *
 ag_catalog_add_trigger(ag_catalog *cat, const char *schema, const char *table,
                        const char *name)
 {
-    if (ag_catalog_find_trigger(cat, schema, table, name))
-        return NULL;
-    ag_trigger *t =
-        ag_catalog_add(cat, AG_KIND_TRIGGER, schema, name, sizeof *t);
-    t->table = ag_arena_strdup(&cat->arena, table);
-    map_insert(cat->map, &t->obj);
-    return t;
+    return (ag_trigger *)add_on_table(cat, AG_KIND_TRIGGER, schema, table, name,
+                                      sizeof(ag_trigger));
 }
 
 ag_trigger *
 ag_catalog_find_trigger(const ag_catalog *cat, const char *schema,
                         const char *table, const char *name)
 {
-    ag_object **slot =
-        map_slot_t(cat->map, AG_KIND_TRIGGER, schema, table, name);
-    return slot ? (ag_trigger *)*slot : NULL;
+    return (ag_trigger *)find_on_table(cat, AG_KIND_TRIGGER, schema, table,
+                                       name);
 }
 
 void

@@ -8,35 +8,11 @@
 
 #include "autogen/diff.h"
 #include "autogen/emit.h"
+#include "catalog_fixture.h"
 
 /* ---- catalog builders ---- */
 
-static ag_catalog A, B;
-
-static void
-setup(void)
-{
-    ag_catalog_init(&A, "database");
-    ag_catalog_init(&B, "models");
-}
-
-static void
-teardown(void)
-{
-    ag_catalog_destroy(&A);
-    ag_catalog_destroy(&B);
-}
-
-TestSuite(diff, .init = setup, .fini = teardown);
-
-static const ag_expr *
-expr(ag_catalog *cat, const char *sql)
-{
-    ag_expr *e = ag_arena_alloc(&cat->arena, sizeof *e);
-    e->sql = ag_arena_strdup(&cat->arena, sql);
-    e->canon = e->sql;
-    return e;
-}
+TestSuite(diff, .init = catalogs_setup, .fini = catalogs_teardown);
 
 static ag_table *
 table(ag_catalog *cat, const char *name)
@@ -366,9 +342,8 @@ Test(diff, type_classification)
         {"character(2)", "character(4)", 0, 1, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        ag_catalog_destroy(&A);
-        ag_catalog_destroy(&B);
-        setup();
+        catalogs_teardown();
+        catalogs_setup();
         one_column(cases[i].from, cases[i].to);
         free(run(&A, &B));
         cr_assert_eq(ag_plan_count(&plan), 1, "%s -> %s", cases[i].from,

@@ -6,34 +6,11 @@
 
 #include "autogen/diff.h"
 #include "autogen/emit.h"
+#include "catalog_fixture.h"
 
-static ag_catalog A, B;
 static ag_plan plan;
 
-static void
-setup(void)
-{
-    ag_catalog_init(&A, "database");
-    ag_catalog_init(&B, "models");
-}
-
-static void
-teardown(void)
-{
-    ag_catalog_destroy(&A);
-    ag_catalog_destroy(&B);
-}
-
-TestSuite(emit, .init = setup, .fini = teardown);
-
-static const ag_expr *
-expr(ag_catalog *cat, const char *sql)
-{
-    ag_expr *e = ag_arena_alloc(&cat->arena, sizeof *e);
-    e->sql = ag_arena_strdup(&cat->arena, sql);
-    e->canon = e->sql;
-    return e;
-}
+TestSuite(emit, .init = catalogs_setup, .fini = catalogs_teardown);
 
 static ag_table *
 table(ag_catalog *cat, const char *schema, const char *name)

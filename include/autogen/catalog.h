@@ -63,6 +63,10 @@ typedef struct ag_object {
     ag_qname name;
     ag_srcloc loc;       /* model side: where declared; database side: zeros */
     const char *comment; /* COMMENT ON ..., NULL when none */
+    /* Model side: the name given by a `-- autogen:renamed from=` directive
+     * (tables, indexes, constraints, enum, domain and composite types),
+     * NULL when none. */
+    const char *renamed_from;
 } ag_object;
 
 /* An expression: default, check, generation expression, index predicate. */
@@ -84,6 +88,9 @@ typedef struct ag_enum {
     ag_object obj;
     const char **labels; /* in sort order */
     size_t nlabels;
+    /* Per label, the label it was renamed from (a directive), or NULL;
+     * NULL as a whole when no label has one. */
+    const char **label_renamed_from;
 } ag_enum;
 
 /* A CHECK constraint of a domain.  def.sql is "CHECK (VALUE > 0)" (with

@@ -29,7 +29,9 @@
     X(MESSAGE, "message")                                                      \
     X(FILENAME, "filename")                                                    \
     X(TARGET, "target")                                                        \
-    X(DURATION, "duration")
+    X(DURATION, "duration")                                                    \
+    X(MODEL_HINT, "model_hint")                                                \
+    X(RENAMED, "renamed")
 
 typedef enum ag_pattern {
 #define AG_PAT_ENUM(id, file) AG_RE_##id,

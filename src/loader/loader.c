@@ -407,6 +407,7 @@ load_file(ag_loader *ld, ld_file *f)
             if (t->stmts[i]->stmt)
                 dispatch(ld, pos, t->stmts[i]->stmt);
         }
+        ld_scan_directives(ld, f);
         return;
     }
     /* Report every syntax error of the file: split with the scanner and
@@ -552,6 +553,7 @@ ag_loader_finish(ag_loader *ld, ag_error *err)
 {
     ld_resolve(ld);
     ld_resolve_routines(ld);
+    ld_bind_directives(ld);
     ag_catalog_seal(ld->cat);
     if (ld->diag->nerrors)
         return ag_errorf(err, AG_EPARSE, "%zu error%s in the model files",
@@ -575,6 +577,7 @@ ag_loader_free(ag_loader *ld)
     free(ld->files);
     free(ld->pend);
     free(ld->pk_of);
+    free(ld->dirs);
     free(ld);
 }
 

@@ -59,6 +59,18 @@ typedef struct ld_pending {
     ag_object *obj;      /* OWNED BY inside CREATE SEQUENCE: the sequence */
 } ld_pending;
 
+/* A `-- autogen:renamed from=` comment (directives.c). */
+typedef struct ld_directive {
+    ld_pos pos;          /* the comment */
+    const char *old;     /* the old name (catalog arena) */
+    bool old_is_string;  /* written 'like this' */
+    bool trailing;       /* after code on its line */
+    ag_srcloc at;        /* own line: the next token; trailing: the comment */
+    ag_srcloc stmt_end;  /* end of the statement holding `at` */
+    const char *label;   /* an enum value: the value it precedes */
+    ag_srcloc enum_stmt; /* ... and where its statement starts */
+} ld_directive;
+
 struct ag_loader {
     ag_catalog *cat;
     ag_diag *diag;
@@ -72,6 +84,8 @@ struct ag_loader {
      * are resolved: REFERENCES t without columns means t's key). */
     ag_constraint **pk_of;
     size_t npk_of;
+    ld_directive *dirs; /* rename directives of every file */
+    size_t ndirs, capdirs;
 };
 
 /* diagnostics */
@@ -128,6 +142,11 @@ void ld_seq_defaults(ag_sequence *seq, bool have_min, bool have_max,
 /* Identity on a column: kind 'a'/'d' and its sequence options. */
 void ld_set_identity(ag_loader *ld, ld_pos pos, ag_column *col, char kind,
                      PgQuery__Node **opts, size_t nopts);
+
+/* rename directives (directives.c): found per file after parsing, bound
+ * to their declarations once everything is resolved. */
+void ld_scan_directives(ag_loader *ld, ld_file *f);
+void ld_bind_directives(ag_loader *ld);
 
 /* resolution after every file is in (resolve.c) */
 void ld_resolve(ag_loader *ld);

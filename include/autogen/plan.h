@@ -94,6 +94,11 @@ uint32_t ag_hazard_parse(const char *name);
     X(CREATE_TRIGGER, "create_trigger")                                        \
     X(REPLACE_TRIGGER, "replace_trigger")                                      \
     X(DROP_TRIGGER, "drop_trigger")                                            \
+    X(RENAME_TABLE, "rename_table")                                            \
+    X(RENAME_INDEX, "rename_index")                                            \
+    X(RENAME_CONSTRAINT, "rename_constraint")                                  \
+    X(RENAME_TYPE, "rename_type")                                              \
+    X(RENAME_ENUM_VALUE, "rename_enum_value")                                  \
     X(SET_COMMENT, "set_comment")
 
 typedef enum ag_op_type {
@@ -136,7 +141,9 @@ typedef struct ag_op {
      * name; attribute ops: the attribute's name. */
     const char *label, *anchor;
     bool before;
-    const char *old_name;    /* REBUILD_ENUM, DROP_OLD_ENUM: renamed */
+    const char *old_name;    /* REBUILD_ENUM, DROP_OLD_ENUM: renamed;
+                                RENAME_ENUM_VALUE: the old value (label:
+                                the new one) */
     const ag_enum_use *uses; /* REBUILD_ENUM */
     size_t nuses;
     bool using_cast;                   /* ALTER_COLUMN_TYPE: needs USING */

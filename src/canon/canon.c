@@ -337,10 +337,15 @@ index_node(ag_catalog *cat, ag_ast *ast, PgQuery__IndexStmt *s, ag_index *idx,
     }
     ag_node *as_node = ag_ast_node(ast, PG_QUERY__NODE__NODE_INDEX_STMT, s);
     ag_canon_normalize(ast, &as_node, default_schema);
+    /* The index name and its table are compared apart from the
+     * definition (a renamed table keeps its indexes). */
     char *saved_name = s->idxname;
+    PgQuery__RangeVar *saved_rel = s->relation;
     s->idxname = "";
+    s->relation = NULL;
     idx->def.canon = canon_text(cat, (const ProtobufCMessage *)s);
     s->idxname = saved_name;
+    s->relation = saved_rel;
     return 0;
 }
 

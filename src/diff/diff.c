@@ -288,6 +288,7 @@ ag_diff(const ag_catalog *from, const ag_catalog *to, ag_plan *plan,
         ag_arena_alloc(&plan->arena, (from->nobjs + 1) * sizeof *c.tables);
     c.fates = ag_arena_alloc(&plan->arena, (from->nobjs + 1) * sizeof *c.fates);
 
+    df_match_renames(&c); /* first: every later pass follows renames */
     df_match_tables(&c);
     df_enums(&c);
     df_domains(&c);

@@ -80,7 +80,8 @@ plain_fate(df_ctx *c, const ag_object *o, const char *table, const char **cols,
         return F_IMPLICIT;
     if (!counterpart)
         return F_DROP;
-    if (cf == C_REPLACE || strcmp(table, ctable) != 0 ||
+    if (cf == C_REPLACE ||
+        strcmp(df_to_table_name(c, schema, table), ctable) != 0 ||
         strcmp(canon, ccanon) != 0)
         return F_RECREATE;
     return F_KEEP;
@@ -362,6 +363,35 @@ create_index(df_ctx *c, const ag_index *x, const ag_object *from,
                   df_qn(c, schema, x->table));
 }
 
+/* The to-side counterpart of a from constraint: renamed by a directive,
+ * or of the same name on its table (which may be renamed). */
+static const ag_constraint *
+to_constraint(df_ctx *c, const ag_constraint *k)
+{
+    const ag_object *r = df_renamed_to(c, &k->obj);
+    if (r)
+        return (const ag_constraint *)r;
+    const char *schema = k->obj.name.schema;
+    return ag_catalog_find_constraint(
+        c->to, schema, df_to_table_name(c, schema, k->table), k->obj.name.name);
+}
+
+/* The from-side counterpart of a to constraint or index (table: its
+ * table's to-side name). */
+static const ag_object *
+from_counterpart(df_ctx *c, const ag_object *o, const char *table)
+{
+    const ag_object *r = df_renamed_from(c, o);
+    if (r)
+        return r;
+    if (o->kind == AG_KIND_INDEX)
+        return ag_catalog_find(c->from, AG_KIND_INDEX, o->name.schema,
+                               o->name.name);
+    return (const ag_object *)ag_catalog_find_constraint(
+        c->from, o->name.schema, df_from_table_name(c, o->name.schema, table),
+        o->name.name);
+}
+
 /* Adds for every to-side constraint and index that is new or re-created,
  * and the comments of all of them. */
 static void
@@ -376,12 +406,7 @@ create_ops_for(cctx *cc)
             const char *table = kind == AG_KIND_INDEX
                                     ? ((const ag_index *)o)->table
                                     : ((const ag_constraint *)o)->table;
-            const ag_object *from =
-                kind == AG_KIND_INDEX
-                    ? ag_catalog_find(c->from, AG_KIND_INDEX, o->name.schema,
-                                      o->name.name)
-                    : (const ag_object *)ag_catalog_find_constraint(
-                          c->from, o->name.schema, table, o->name.name);
+            const ag_object *from = from_counterpart(c, o, table);
             bool fresh = !from || *fate_of(c, from) != F_KEEP;
             bool new_table = df_table_new(c, o->name.schema, table);
             if (fresh && kind == AG_KIND_INDEX)
@@ -409,8 +434,7 @@ df_constraints(df_ctx *c)
         const ag_constraint *k = (const ag_constraint *)list[i];
         if (k->type == AG_CON_FOREIGN)
             continue;
-        const ag_constraint *to = ag_catalog_find_constraint(
-            c->to, k->obj.name.schema, k->table, k->obj.name.name);
+        const ag_constraint *to = to_constraint(c, k);
         *fate_of(c, &k->obj) = plain_fate(
             c, &k->obj, k->table, k->cols, k->ncols, to ? &to->obj : NULL,
             to ? to->table : NULL, k->def.canon, to ? to->def.canon : NULL);
@@ -420,8 +444,10 @@ df_constraints(df_ctx *c)
     n = ag_catalog_list(c->from, AG_KIND_INDEX, &list);
     for (size_t i = 0; i < n; i++) {
         const ag_index *x = (const ag_index *)list[i];
-        const ag_index *to = (const ag_index *)ag_catalog_find(
-            c->to, AG_KIND_INDEX, x->obj.name.schema, x->obj.name.name);
+        const ag_index *to = (const ag_index *)df_renamed_to(c, &x->obj);
+        if (!to)
+            to = (const ag_index *)ag_catalog_find(
+                c->to, AG_KIND_INDEX, x->obj.name.schema, x->obj.name.name);
         *fate_of(c, &x->obj) = plain_fate(
             c, &x->obj, x->table, x->cols, x->ncols, to ? &to->obj : NULL,
             to ? to->table : NULL, x->def.canon, to ? to->def.canon : NULL);
@@ -431,8 +457,7 @@ df_constraints(df_ctx *c)
         const ag_constraint *k = (const ag_constraint *)list[i];
         if (k->type != AG_CON_FOREIGN)
             continue;
-        const ag_constraint *to = ag_catalog_find_constraint(
-            c->to, k->obj.name.schema, k->table, k->obj.name.name);
+        const ag_constraint *to = to_constraint(c, k);
         *fate_of(c, &k->obj) = fk_fate(&cc, k, to, &forced[k->obj.id - 1]);
     }
 
@@ -444,6 +469,15 @@ df_constraints(df_ctx *c)
             drop_ops[c->ops[i]->from_obj->id - 1] = c->ops[i];
     order_dropped_tables(&cc, drop_ops);
 
+    /* Renamed by a directive and otherwise kept: renamed in place. */
+    for (int kind = AG_KIND_CONSTRAINT; kind <= AG_KIND_INDEX; kind++) {
+        n = ag_catalog_list(c->from, (ag_kind)kind, &list);
+        for (size_t i = 0; i < n; i++) {
+            const ag_object *r = df_renamed_to(c, list[i]);
+            if (r && *fate_of(c, list[i]) == F_KEEP)
+                df_rename_op(c, list[i], r);
+        }
+    }
     drop_ops_for(&cc, forced);
     create_ops_for(&cc);
 }

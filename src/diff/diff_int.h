@@ -15,6 +15,7 @@
 /* Base order of the ops, lowest first (the toposort's prio). */
 enum {
     P_CREATE_SCHEMA = 10,
+    P_RENAME_TYPE = 25, /* renamed types: before anything uses the name */
     P_CREATE_EXTENSION = 20,
     P_ENUM = 30,      /* create enum, add value, enum rebuild */
     P_DOMAIN = 32,    /* create / alter domain (drop + create on a new base) */
@@ -26,6 +27,7 @@ enum {
     P_DROP_FK = 50,
     P_DROP_CONSTRAINT = 60, /* other constraints, and indexes */
     P_CREATE_TABLE = 70,
+    P_RENAME = 73, /* tables, indexes, constraints: after drops by old name */
     P_RENAME_COLUMN = 75,
     P_REPLACE_DROP = 78, /* a generated column to be re-added, dropped */
     P_ALTER_COLUMN = 80, /* add column and every ALTER COLUMN */
@@ -96,6 +98,9 @@ typedef struct df_ctx {
     size_t nops, capops;
     ag_op **edge_from, **edge_to; /* extra ordering: from before to */
     const char *fail; /* a change autogen cannot plan: ag_diff's error */
+    /* Renamed pairs (renames.c): by from id - 1 the to object, by to id - 1
+     * the from object; NULL when not renamed. */
+    const ag_object **ren_to, **ren_from;
     size_t nedges, capedges;
 } df_ctx;
 
@@ -141,6 +146,28 @@ const ag_column *df_from_column(df_ctx *c, const char *schema,
 /* The to-side name of a kept from column (follows renames), or NULL. */
 const char *df_column_new_name(df_ctx *c, const char *schema, const char *table,
                                const char *col);
+
+/* ---- renames.c ---- */
+void df_match_renames(df_ctx *c);
+const ag_object *df_renamed_to(const df_ctx *c, const ag_object *from);
+const ag_object *df_renamed_from(const df_ctx *c, const ag_object *to);
+/* The counterpart of an object on the other side: renamed, or of the
+ * same kind and name (not for constraints and triggers). */
+const ag_object *df_to_object(df_ctx *c, const ag_object *from);
+const ag_object *df_from_object(df_ctx *c, const ag_object *to);
+/* Queue the rename of `a` to `b` (a renamed pair). */
+ag_op *df_rename_op(df_ctx *c, const ag_object *a, const ag_object *b);
+/* A table's name on the other side (itself when not renamed). */
+const char *df_to_table_name(df_ctx *c, const char *schema,
+                             const char *from_table);
+const char *df_from_table_name(df_ctx *c, const char *schema,
+                               const char *to_table);
+/* Are two type spellings the same type, renamed types followed? */
+bool df_same_type(df_ctx *c, const char *from_type, const char *to_type);
+/* `a` with its values renamed as directives say (RENAME VALUE ops
+ * queued), or `a` itself when there are none. */
+const ag_enum *df_enum_value_renames(df_ctx *c, const ag_enum *a,
+                                     const ag_enum *b);
 
 /* ---- typechange.c ---- */
 typedef struct df_typechange {

@@ -214,8 +214,9 @@ diff_triggers(df_ctx *c)
     for (size_t i = 0; i < n; i++) {
         const ag_trigger *a = (const ag_trigger *)list[i];
         const char *schema = a->obj.name.schema;
-        const ag_trigger *b =
-            ag_catalog_find_trigger(c->to, schema, a->table, a->obj.name.name);
+        const ag_trigger *b = ag_catalog_find_trigger(
+            c->to, schema, df_to_table_name(c, schema, a->table),
+            a->obj.name.name);
         if (!b) {
             if (df_table_dropped(c, schema, a->table)) {
                 c->fates[a->obj.id - 1] = F_IMPLICIT;
@@ -246,8 +247,10 @@ diff_triggers(df_ctx *c)
     n = ag_catalog_list(c->to, AG_KIND_TRIGGER, &list);
     for (size_t i = 0; i < n; i++) {
         const ag_trigger *b = (const ag_trigger *)list[i];
-        if (ag_catalog_find_trigger(c->from, b->obj.name.schema, b->table,
-                                    b->obj.name.name))
+        if (ag_catalog_find_trigger(
+                c->from, b->obj.name.schema,
+                df_from_table_name(c, b->obj.name.schema, b->table),
+                b->obj.name.name))
             continue;
         trigger_op(c, AG_OP_CREATE_TRIGGER, P_CREATE_TRIGGER, NULL, b);
         df_comment(c, AG_KIND_TRIGGER, b->obj.name.schema, b->obj.name.name,

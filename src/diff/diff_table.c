@@ -98,7 +98,7 @@ match_columns(df_ctx *c, const ag_table *ft, const ag_table *tt, df_table *dt)
      * added back after (they are computed, so no data is lost). */
     for (size_t i = 0; i < ft->ncols; i++) {
         const ag_column *fc = &ft->cols[i], *tc = dt->match[i];
-        if (!tc || (strcmp(fc->type, tc->type) == 0 &&
+        if (!tc || (df_same_type(c, fc->type, tc->type) &&
                     df_str_eq(fc->collation, tc->collation)))
             continue;
         for (size_t k = 0; k < ft->ncols; k++)
@@ -117,8 +117,10 @@ df_match_tables(df_ctx *c)
     for (size_t i = 0; i < n; i++) {
         const ag_table *ft = (const ag_table *)list[i];
         df_table *dt = df_dtable(c, ft);
-        dt->to =
-            ag_catalog_table(c->to, ft->obj.name.schema, ft->obj.name.name);
+        dt->to = (const ag_table *)df_renamed_to(c, &ft->obj);
+        if (!dt->to)
+            dt->to =
+                ag_catalog_table(c->to, ft->obj.name.schema, ft->obj.name.name);
         if (dt->to)
             match_columns(c, ft, dt->to, dt);
     }
@@ -133,7 +135,11 @@ df_dtable(df_ctx *c, const ag_table *from_tbl)
 const ag_table *
 df_from_table(df_ctx *c, const char *schema, const char *name)
 {
-    return ag_catalog_table(c->from, schema, name);
+    const ag_table *ft = ag_catalog_table(c->from, schema, name);
+    if (!ft) /* a to-side name of a renamed table */
+        ft = ag_catalog_table(c->from, schema,
+                              df_from_table_name(c, schema, name));
+    return ft;
 }
 
 bool
@@ -257,7 +263,7 @@ static void
 alter_type(df_ctx *c, const ag_table *ft, const ag_table *tt,
            const ag_column *fc, const ag_column *tc)
 {
-    bool type_changed = strcmp(fc->type, tc->type) != 0;
+    bool type_changed = !df_same_type(c, fc->type, tc->type);
     ag_op *op = col_op(c, AG_OP_ALTER_COLUMN_TYPE, P_ALTER_COLUMN, S_TYPE, ft,
                        tt, fc, tc);
     if (!type_changed)
@@ -299,7 +305,7 @@ diff_column(df_ctx *c, const ag_table *ft, const ag_table *tt, df_table *dt,
         col_op(c, AG_OP_DROP_EXPRESSION, P_ALTER_COLUMN, S_DROP_EXPRESSION, ft,
                tt, fc, tc);
 
-    bool type_changed = strcmp(fc->type, tc->type) != 0;
+    bool type_changed = !df_same_type(c, fc->type, tc->type);
     if (type_changed || !df_str_eq(fc->collation, tc->collation))
         alter_type(c, ft, tt, fc, tc);
 

@@ -160,8 +160,9 @@ df_enums(df_ctx *c)
     size_t n = ag_catalog_list(c->from, AG_KIND_ENUM, &list);
     for (size_t i = 0; i < n; i++) {
         const ag_enum *a = (const ag_enum *)list[i];
-        const ag_enum *b =
-            ag_catalog_enum(c->to, a->obj.name.schema, a->obj.name.name);
+        const ag_enum *b = (const ag_enum *)df_renamed_to(c, &a->obj);
+        if (!b)
+            b = ag_catalog_enum(c->to, a->obj.name.schema, a->obj.name.name);
         if (!b) {
             ag_op *op = df_new_op(c, AG_OP_DROP_ENUM, P_DROP_ENUM, AG_KIND_ENUM,
                                   a->obj.name.schema, a->obj.name.name, NULL);
@@ -169,6 +170,7 @@ df_enums(df_ctx *c)
             continue;
         }
         bool fresh = false;
+        a = df_enum_value_renames(c, a, b);
         if (same_labels(a, b))
             ;
         else if (is_subsequence(a, b))
@@ -183,7 +185,8 @@ df_enums(df_ctx *c)
     n = ag_catalog_list(c->to, AG_KIND_ENUM, &list);
     for (size_t i = 0; i < n; i++) {
         const ag_enum *b = (const ag_enum *)list[i];
-        if (ag_catalog_enum(c->from, b->obj.name.schema, b->obj.name.name))
+        if (df_renamed_from(c, &b->obj) ||
+            ag_catalog_enum(c->from, b->obj.name.schema, b->obj.name.name))
             continue;
         ag_op *op = df_new_op(c, AG_OP_CREATE_ENUM, P_ENUM, AG_KIND_ENUM,
                               b->obj.name.schema, b->obj.name.name, NULL);
@@ -210,7 +213,9 @@ same_owner(df_ctx *c, const ag_sequence *a, const ag_sequence *b)
 {
     if (!a->owned_by.name || !b->owned_by.name)
         return !a->owned_by.name && !b->owned_by.name;
-    if (ag_qname_cmp(&a->owned_by, &b->owned_by) != 0)
+    if (strcmp(a->owned_by.schema, b->owned_by.schema) != 0 ||
+        strcmp(df_to_table_name(c, a->owned_by.schema, a->owned_by.name),
+               b->owned_by.name) != 0)
         return false;
     const char *col = df_column_new_name(c, a->owned_by.schema,
                                          a->owned_by.name, a->owned_col);
@@ -296,8 +301,10 @@ df_sequences(df_ctx *c)
     size_t n = ag_catalog_list(c->from, AG_KIND_SEQUENCE, &list);
     for (size_t i = 0; i < n; i++) {
         const ag_sequence *a = (const ag_sequence *)list[i];
-        const ag_sequence *b =
-            ag_catalog_sequence(c->to, a->obj.name.schema, a->obj.name.name);
+        const ag_sequence *b = (const ag_sequence *)df_renamed_to(c, &a->obj);
+        if (!b)
+            b = ag_catalog_sequence(c->to, a->obj.name.schema,
+                                    a->obj.name.name);
         bool going = owner_going(c, a);
         if (!b) {
             if (going)
@@ -329,7 +336,8 @@ df_sequences(df_ctx *c)
     n = ag_catalog_list(c->to, AG_KIND_SEQUENCE, &list);
     for (size_t i = 0; i < n; i++) {
         const ag_sequence *b = (const ag_sequence *)list[i];
-        if (ag_catalog_sequence(c->from, b->obj.name.schema, b->obj.name.name))
+        if (df_renamed_from(c, &b->obj) ||
+            ag_catalog_sequence(c->from, b->obj.name.schema, b->obj.name.name))
             continue;
         ag_op *op = seq_op(c, AG_OP_CREATE_SEQUENCE, P_SEQUENCE, NULL, b);
         const ag_column *tc = identity_swap(c, b, false);

@@ -110,7 +110,7 @@ create_domain(df_ctx *c, const ag_domain *b, int step)
 static void
 alter_domain(df_ctx *c, const ag_domain *a, const ag_domain *b)
 {
-    if (strcmp(a->type, b->type) != 0 ||
+    if (!df_same_type(c, a->type, b->type) ||
         !df_str_eq(a->collation, b->collation)) {
         const char *users = domain_users(c, a);
         if (users && !c->fail) {
@@ -163,8 +163,7 @@ df_domains(df_ctx *c)
     size_t n = ag_catalog_list(c->from, AG_KIND_DOMAIN, &list);
     for (size_t i = 0; i < n; i++) {
         const ag_domain *a = (const ag_domain *)list[i];
-        const ag_domain *b = (const ag_domain *)ag_catalog_find(
-            c->to, AG_KIND_DOMAIN, a->obj.name.schema, a->obj.name.name);
+        const ag_domain *b = (const ag_domain *)df_to_object(c, &a->obj);
         if (b)
             alter_domain(c, a, b);
         else
@@ -173,8 +172,7 @@ df_domains(df_ctx *c)
     n = ag_catalog_list(c->to, AG_KIND_DOMAIN, &list);
     for (size_t i = 0; i < n; i++) {
         const ag_domain *b = (const ag_domain *)list[i];
-        if (!ag_catalog_find(c->from, AG_KIND_DOMAIN, b->obj.name.schema,
-                             b->obj.name.name))
+        if (!df_from_object(c, &b->obj))
             create_domain(c, b, 0);
     }
 }
@@ -212,7 +210,7 @@ alter_composite(df_ctx *c, const ag_composite *a, const ag_composite *b)
             op = composite_op(c, AG_OP_DROP_ATTRIBUTE, P_COMPOSITE, a, b);
             df_hazard(c, op, AG_HAZARD_DELETES_DATA,
                       "drops attribute %s of every stored value", x->name);
-        } else if (strcmp(x->type, y->type) != 0 ||
+        } else if (!df_same_type(c, x->type, y->type) ||
                    !df_str_eq(x->collation, y->collation)) {
             op = composite_op(c, AG_OP_ALTER_ATTRIBUTE_TYPE, P_COMPOSITE, a, b);
             op->step = 1;
@@ -244,8 +242,7 @@ df_composites(df_ctx *c)
     size_t n = ag_catalog_list(c->from, AG_KIND_COMPOSITE, &list);
     for (size_t i = 0; i < n; i++) {
         const ag_composite *a = (const ag_composite *)list[i];
-        const ag_composite *b = (const ag_composite *)ag_catalog_find(
-            c->to, AG_KIND_COMPOSITE, a->obj.name.schema, a->obj.name.name);
+        const ag_composite *b = (const ag_composite *)df_to_object(c, &a->obj);
         if (b)
             alter_composite(c, a, b);
         else
@@ -254,8 +251,7 @@ df_composites(df_ctx *c)
     n = ag_catalog_list(c->to, AG_KIND_COMPOSITE, &list);
     for (size_t i = 0; i < n; i++) {
         const ag_composite *b = (const ag_composite *)list[i];
-        if (ag_catalog_find(c->from, AG_KIND_COMPOSITE, b->obj.name.schema,
-                            b->obj.name.name))
+        if (df_from_object(c, &b->obj))
             continue;
         composite_op(c, AG_OP_CREATE_COMPOSITE, P_COMPOSITE, NULL, b);
         df_comment(c, AG_KIND_COMPOSITE, b->obj.name.schema, b->obj.name.name,

@@ -24,4 +24,9 @@ bool em_plan_has_functions(const ag_plan *plan);
 void em_type_sql(const ag_op *op, ag_buf *out);
 void em_type_changes(ag_buf *out, const ag_op *op);
 
+/* Rename ops (emit_renames.c): the SQL, and the ": renamed from x" part
+ * of a summary line (the object named is the new one). */
+void em_rename_sql(const ag_op *op, ag_buf *out);
+void em_rename_changes(ag_buf *out, const ag_op *op);
+
 #endif

@@ -648,6 +648,13 @@ ag_emit_op_sql(const ag_op *op, ag_buf *out)
     case AG_OP_DROP_TRIGGER:
         em_routine_sql(op, out);
         break;
+    case AG_OP_RENAME_TABLE:
+    case AG_OP_RENAME_INDEX:
+    case AG_OP_RENAME_CONSTRAINT:
+    case AG_OP_RENAME_TYPE:
+    case AG_OP_RENAME_ENUM_VALUE:
+        em_rename_sql(op, out);
+        break;
     default:
         emit_column_op(out, op);
         break;

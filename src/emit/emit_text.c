@@ -313,6 +313,13 @@ put_change(ag_buf *out, const ag_op *op)
     case AG_OP_ALTER_ATTRIBUTE_TYPE:
         em_type_changes(out, op);
         return;
+    case AG_OP_RENAME_TABLE:
+    case AG_OP_RENAME_INDEX:
+    case AG_OP_RENAME_CONSTRAINT:
+    case AG_OP_RENAME_TYPE:
+    case AG_OP_RENAME_ENUM_VALUE:
+        em_rename_changes(out, op);
+        return;
     case AG_OP_SET_COMMENT:
         ag_buf_put(out, ": comment ");
         put_comment(out, op->old_comment);

@@ -94,7 +94,10 @@ uint32_t ag_hazard_parse(const char *name);
     X(CREATE_TRIGGER, "create_trigger")                                        \
     X(REPLACE_TRIGGER, "replace_trigger")                                      \
     X(DROP_TRIGGER, "drop_trigger")                                            \
-    X(SET_COMMENT, "set_comment")
+    X(SET_COMMENT, "set_comment")                                              \
+    X(CREATE_VIEW, "create_view")                                              \
+    X(REPLACE_VIEW, "replace_view")                                            \
+    X(DROP_VIEW, "drop_view")
 
 typedef enum ag_op_type {
 #define AG_OP_ENUM(id, name) AG_OP_##id,

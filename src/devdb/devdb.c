@@ -44,7 +44,7 @@ ag_devdb_open(ag_devdb *d, const char *url, ag_error *err)
     d->own_cluster = true;
     char conninfo[AG_TMPCLUSTER_PATH_MAX + 64];
     snprintf(conninfo, sizeof conninfo,
-             "host=%s port=%d user=postgres dbname=postgres",
+             "host='%s' port=%d user=postgres dbname=postgres",
              ag_tmpcluster_socket_dir(&d->cluster),
              ag_tmpcluster_port(&d->cluster));
     rc = ag_db_connect(conninfo, &d->conn, err);

@@ -57,7 +57,7 @@ static const char deps_sql[] =
     "       COALESCE(rn.nspname, pn.nspname),\n"
     "       COALESCE(rc.relname, p.proname || '(' ||\n"
     "                pg_catalog.oidvectortypes(p.proargtypes) || ')'),\n"
-    "       at.attname\n"
+    "       CASE WHEN rc.relkind IN ('r', 'p') THEN at.attname END\n"
     "FROM pg_catalog.pg_depend dp\n"
     "JOIN pg_catalog.pg_rewrite r ON r.oid = dp.objid\n"
     "JOIN pg_catalog.pg_class c ON c.oid = r.ev_class\n"

@@ -182,10 +182,14 @@ resolve_comment(ag_loader *ld, const ld_pending *p)
             const char *schema = n >= 3 ? ag_ast_str(items[n - 3]) : NULL;
             const char *found;
             ag_table *tbl = ld_find_table(ld, &p->path, schema, table, &found);
+            const ag_view *view =
+                tbl ? NULL : ld_find_view(ld, &p->path, schema, table);
+            if (view)
+                found = view->obj.name.schema;
             ag_trigger *t =
-                tbl && trig ? ag_catalog_find_trigger(ld->cat, found,
-                                                      tbl->obj.name.name, trig)
-                            : NULL;
+                (tbl || view) && trig
+                    ? ag_catalog_find_trigger(ld->cat, found, table, trig)
+                    : NULL;
             target = t ? &t->obj : NULL;
         }
     } else if (s->object &&

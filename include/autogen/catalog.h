@@ -36,6 +36,7 @@
     X(SEQUENCE, "sequence", "SEQUENCE")                                        \
     X(FUNCTION, "function", "FUNCTION")                                        \
     X(TABLE, "table", "TABLE")                                                 \
+    X(VIEW, "view", "VIEW")                                                    \
     X(CONSTRAINT, "constraint", "CONSTRAINT")                                  \
     X(INDEX, "index", "INDEX")                                                 \
     X(TRIGGER, "trigger", "TRIGGER")
@@ -258,6 +259,40 @@ typedef struct ag_trigger {
     ag_expr def;
 } ag_trigger;
 
+/* Something a view reads: a relation (kind TABLE or VIEW; `col` names a
+ * table column when the view reads that column, else NULL) or a function
+ * (kind FUNCTION; name.name is the catalog name "f(integer)"). */
+typedef struct ag_viewdep {
+    ag_kind kind;
+    ag_qname name;
+    const char *col;
+} ag_viewdep;
+
+/*
+ * CREATE [MATERIALIZED] VIEW.  Equality is decided on the server's
+ * canonical text (pg_get_viewdef with an empty search_path): the
+ * introspector reads it, and for the models the dev database (devdb.h)
+ * fills it in.  Until then a model view holds its query as written, with
+ * `search_path` saying how to read its unqualified names.
+ */
+typedef struct ag_view {
+    ag_object obj;
+    bool materialized;
+    const char *def;         /* the query, without a trailing ';' */
+    const char *search_path; /* model side before the dev database: the
+                                path in force ("public, app", quoted), else
+                                NULL: def is canonical */
+    ag_column *cols;         /* name, type (NULL until canonical), comment */
+    size_t ncols;
+    bool aliased; /* model side before the dev database: cols are the
+                     statement's column list (else only commented ones) */
+    const char *check_option; /* NULL, "local" or "cascaded" */
+    bool security_barrier, security_invoker;
+    bool populated; /* materialized: WITH DATA (not compared) */
+    ag_viewdep *deps;
+    size_t ndeps;
+} ag_view;
+
 /* ---- the catalog ---- */
 
 typedef struct ag_catalog_map ag_catalog_map;
@@ -317,10 +352,12 @@ ag_trigger *ag_catalog_find_trigger(const ag_catalog *cat, const char *schema,
     ((ag_table *)ag_catalog_find((cat), AG_KIND_TABLE, (s), (n)))
 #define ag_catalog_enum(cat, s, n)                                             \
     ((ag_enum *)ag_catalog_find((cat), AG_KIND_ENUM, (s), (n)))
+#define ag_catalog_view(cat, s, n)                                             \
+    ((ag_view *)ag_catalog_find((cat), AG_KIND_VIEW, (s), (n)))
 #define ag_catalog_sequence(cat, s, n)                                         \
     ((ag_sequence *)ag_catalog_find((cat), AG_KIND_SEQUENCE, (s), (n)))
 
-/* Is (schema, name) taken by any relation (table, sequence, index)?  Index
+/* Is (schema, name) taken by any relation (table, view, sequence, index)? Index
  * and sequence names share pg_class's namespace with tables. */
 bool ag_catalog_relname_taken(const ag_catalog *cat, const char *schema,
                               const char *name);

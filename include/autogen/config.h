@@ -5,6 +5,7 @@
  * models = models                 ; folder (or file) of model SQL
  * migrations = migrations         ; folder of revision files
  * database_url = ${DATABASE_URL}  ; ${VAR} expanded from the environment
+ * dev_url = ${DEV_DATABASE_URL}   ; dev database for views (see devdb.h)
  * schemas = public, app           ; schemas autogen manages (default: all)
  * version_table_schema = public   ; where autogen_version lives
  * lock_timeout = 5s               ; SET for each revision's SQL (server syntax)
@@ -23,6 +24,7 @@ typedef struct ag_config {
     char *models;
     char *migrations;
     char *database_url; /* as written (not yet expanded) */
+    char *dev_url;      /* likewise; NULL = none configured */
     char **schemas;
     size_t nschemas;
     char *version_table_schema;

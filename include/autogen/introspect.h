@@ -11,10 +11,12 @@
  * extension created), the plpgsql extension, partitions with their cloned
  * constraints and attached indexes, dropped and system columns, identity
  * sequences, and autogen's version table with everything attached to it.
- * Only tables, columns, constraints (p, u, c, f, x), stand-alone indexes,
- * sequences, enums, extensions, schemas, functions and procedures, and user
- * triggers are read; other kinds (views, aggregates, domains...) are not
- * managed yet and do not appear.
+ * Only tables, columns, constraints (p, u, c, f, x), stand-alone indexes
+ * (on materialized views too), sequences, enums, extensions, schemas,
+ * functions and procedures, user triggers (on views too), domains,
+ * composite types, and views and materialized views (with their columns
+ * and dependencies) are read; other kinds (aggregates...) are not managed
+ * yet and do not appear.
  */
 #ifndef AUTOGEN_INTROSPECT_H
 #define AUTOGEN_INTROSPECT_H

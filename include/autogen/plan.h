@@ -99,6 +99,9 @@ uint32_t ag_hazard_parse(const char *name);
     X(RENAME_CONSTRAINT, "rename_constraint")                                  \
     X(RENAME_TYPE, "rename_type")                                              \
     X(RENAME_ENUM_VALUE, "rename_enum_value")                                  \
+    X(CREATE_VIEW, "create_view")                                              \
+    X(REPLACE_VIEW, "replace_view")                                            \
+    X(DROP_VIEW, "drop_view")                                                  \
     X(SET_COMMENT, "set_comment")
 
 typedef enum ag_op_type {

@@ -417,6 +417,7 @@ ag_catalog_relname_taken(const ag_catalog *cat, const char *schema,
                          const char *name)
 {
     return ag_catalog_find(cat, AG_KIND_TABLE, schema, name) ||
+           ag_catalog_find(cat, AG_KIND_VIEW, schema, name) ||
            ag_catalog_find(cat, AG_KIND_SEQUENCE, schema, name) ||
            ag_catalog_find(cat, AG_KIND_INDEX, schema, name);
 }
@@ -577,6 +578,24 @@ dump_udt(ag_buf *out, const ag_object *o)
     ag_buf_putc(out, ')');
 }
 
+static void
+dump_view(ag_buf *out, const ag_view *v)
+{
+    if (v->materialized)
+        ag_buf_put(out, " materialized");
+    dump_str(out, "check_option", v->check_option);
+    if (v->security_barrier)
+        ag_buf_put(out, " security_barrier");
+    if (v->security_invoker)
+        ag_buf_put(out, " security_invoker");
+    dump_str(out, "def", v->def);
+    for (size_t c = 0; c < v->ncols; c++) {
+        ag_buf_printf(out, "\n  column %s %s", v->cols[c].name,
+                      v->cols[c].type ? v->cols[c].type : "?");
+        dump_str(out, "comment", v->cols[c].comment);
+    }
+}
+
 void
 ag_catalog_dump(const ag_catalog *cat, ag_buf *out)
 {
@@ -665,6 +684,9 @@ ag_catalog_dump(const ag_catalog *cat, ag_buf *out)
                 ag_buf_printf(out, " on=%s def=%s", t->table, t->def.canon);
                 break;
             }
+            case AG_KIND_VIEW:
+                dump_view(out, (const ag_view *)o);
+                break;
             default:
                 break;
             }

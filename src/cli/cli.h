@@ -24,6 +24,7 @@ enum {
 typedef struct cli_opts {
     const char *config_path; /* -c; NULL = ./autogen.ini when present */
     const char *url;         /* --url */
+    const char *dev_url;     /* --dev-url */
     const char *models;      /* --models */
     const char *migrations;  /* --migrations */
     const char **schemas;    /* --schema, repeatable */

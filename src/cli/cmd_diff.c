@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "autogen/db.h"
+#include "autogen/devdb.h"
 #include "autogen/diff.h"
 #include "autogen/emit.h"
 #include "autogen/introspect.h"
@@ -161,6 +162,40 @@ canon_literals(PGconn *conn, ag_catalog *models)
     return EXIT_OK;
 }
 
+/* Only when the models hold views (see devdb.h): their canonical form
+ * from a dev database: --dev-url, dev_url, AUTOGEN_DEV_URL, else a
+ * throwaway local cluster.  Nothing is committed there. */
+static int
+canon_views(const cli_opts *o, ag_catalog *models)
+{
+    if (!ag_devdb_needed(models))
+        return EXIT_OK;
+    double t0 = now_seconds();
+    const char *url = o->dev_url ? o->dev_url : o->cfg.dev_url;
+    const char *source = o->dev_url ? "--dev-url" : "config dev_url";
+    if (!url || !*url) {
+        url = getenv("AUTOGEN_DEV_URL");
+        source = "AUTOGEN_DEV_URL";
+    }
+    if (!url || !*url)
+        source = "a throwaway local cluster";
+    ag_devdb d;
+    memset(&d, 0, sizeof d);
+    ag_error err = {0};
+    int rc = ag_devdb_open(&d, url, &err);
+    if (rc == 0)
+        rc = ag_devdb_canon(d.conn, models, &err);
+    ag_devdb_close(&d);
+    if (rc) {
+        cli_error("%s", err.msg);
+        return EXIT_ERROR;
+    }
+    if (o->verbosity > 0)
+        fprintf(stderr, "autogen: timing: dev database (%s) in %.3f s\n",
+                source, now_seconds() - t0);
+    return EXIT_OK;
+}
+
 /* The models are parsed in a second thread while the main thread reads
  * the database: the two are independent (separate catalogs and arenas;
  * libpg_query keeps its memory contexts per thread), so the wall time is
@@ -208,6 +243,8 @@ cli_pipeline_run(const cli_opts *o, PGconn *conn, bool want_down,
         rc = job.rc;
     if (rc == EXIT_OK)
         rc = canon_literals(conn, &pl->models);
+    if (rc == EXIT_OK)
+        rc = canon_views(o, &pl->models);
     if (own)
         PQfinish(own);
     if (rc != EXIT_OK)

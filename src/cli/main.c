@@ -79,6 +79,8 @@ usage(FILE *out)
             "present)\n"
             "  --url URL           database URL (else database_url, "
             "DATABASE_URL, PG* variables)\n"
+            "  --dev-url URL       dev database for views (else dev_url, "
+            "AUTOGEN_DEV_URL, a throwaway local PostgreSQL)\n"
             "  --models PATH       model folder or file (default models)\n"
             "  --migrations DIR    revision folder (default migrations)\n"
             "  --schema NAME       manage only this schema (repeatable)\n"
@@ -142,6 +144,9 @@ main(int argc, char **argv)
                 goto out;
         } else if (opt_is(a, "--url")) {
             if (!(o.url = need_value(argc, argv, &i)))
+                goto out;
+        } else if (opt_is(a, "--dev-url")) {
+            if (!(o.dev_url = need_value(argc, argv, &i)))
                 goto out;
         } else if (opt_is(a, "--models")) {
             if (!(o.models = need_value(argc, argv, &i)))
@@ -248,6 +253,16 @@ main(int argc, char **argv)
             }
             free(o.cfg.database_url);
             o.cfg.database_url = url;
+        }
+        if (c->needs_db && !o.dev_url && o.cfg.dev_url) {
+            char *url = NULL;
+            if (ag_db_expand_vars(o.cfg.dev_url, &url, &err) != 0) {
+                cli_error("%s: dev_url: %s", o.cfg.path ? o.cfg.path : "config",
+                          err.msg);
+                goto out;
+            }
+            free(o.cfg.dev_url);
+            o.cfg.dev_url = url;
         }
         rc = c->run(&o);
         goto out;

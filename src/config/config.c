@@ -22,6 +22,7 @@ ag_config_free(ag_config *cfg)
     free(cfg->models);
     free(cfg->migrations);
     free(cfg->database_url);
+    free(cfg->dev_url);
     free(cfg->version_table_schema);
     free(cfg->lock_timeout);
     free(cfg->statement_timeout);
@@ -85,6 +86,8 @@ on_entry(void *user, const char *section, const char *key, const char *value)
         set(&cfg->migrations, value);
     } else if (strcmp(key, "database_url") == 0) {
         set(&cfg->database_url, value);
+    } else if (strcmp(key, "dev_url") == 0) {
+        set(&cfg->dev_url, value);
     } else if (strcmp(key, "version_table_schema") == 0) {
         set(&cfg->version_table_schema, value);
     } else if (strcmp(key, "lock_timeout") == 0) {

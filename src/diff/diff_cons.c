@@ -73,8 +73,8 @@ plain_fate(df_ctx *c, const ag_object *o, const char *table, const char **cols,
            const char *canon, const char *ccanon)
 {
     const char *schema = o->name.schema;
-    if (df_table_dropped(c, schema, table))
-        return F_IMPLICIT;
+    if (df_table_dropped(c, schema, table) || df_view_gone(c, schema, table))
+        return F_IMPLICIT; /* a matview's index goes with it */
     df_colfate cf = cols_fate(c, schema, table, cols, ncols);
     if (cf == C_DROP)
         return F_IMPLICIT;
@@ -408,7 +408,8 @@ create_ops_for(cctx *cc)
                                     : ((const ag_constraint *)o)->table;
             const ag_object *from = from_counterpart(c, o, table);
             bool fresh = !from || *fate_of(c, from) != F_KEEP;
-            bool new_table = df_table_new(c, o->name.schema, table);
+            bool new_table = df_table_new(c, o->name.schema, table) ||
+                             df_view_fresh(c, o->name.schema, table);
             if (fresh && kind == AG_KIND_INDEX)
                 create_index(c, (const ag_index *)o, from, new_table);
             else if (fresh)

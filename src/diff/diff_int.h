@@ -22,8 +22,9 @@ enum {
     P_COMPOSITE = 34, /* create composite type, its attributes */
     P_DOMAIN_ON_COMPOSITE = 36, /* a domain over a composite type */
     P_SEQUENCE = 40,            /* create/alter sequence, OWNED BY NONE */
-    P_DROP_TRIGGER = 42,        /* always safe early; before a function goes */
-    P_FUNCTION = 45, /* create / replace, and drop before re-create */
+    P_DROP_VIEW = 41,    /* before anything a view reads changes or goes */
+    P_DROP_TRIGGER = 42, /* always safe early; before a function goes */
+    P_FUNCTION = 45,     /* create / replace, and drop before re-create */
     P_DROP_FK = 50,
     P_DROP_CONSTRAINT = 60, /* other constraints, and indexes */
     P_CREATE_TABLE = 70,
@@ -36,6 +37,8 @@ enum {
     P_ADD_CONSTRAINT = 100, /* primary key, unique, check, exclude */
     P_CREATE_INDEX = 110,
     P_ADD_FK = 120,
+    P_CREATE_VIEW = 122,    /* once everything it reads exists; then its
+                               indexes and triggers */
     P_CREATE_TRIGGER = 125, /* after its table and its function */
     P_OWNED_BY = 130,
     P_DROP_TABLE = 140,
@@ -102,6 +105,8 @@ typedef struct df_ctx {
      * the from object; NULL when not renamed. */
     const ag_object **ren_to, **ren_from;
     size_t nedges, capedges;
+    unsigned char *vstate; /* diff_views.c: per from object, 0 undecided,
+                              1 deciding, 2 decided (fate in fates) */
 } df_ctx;
 
 /* ---- diff.c: ops and small helpers ---- */
@@ -186,6 +191,20 @@ void df_routines(df_ctx *c);
 /* ---- diff_udt.c: domains and composite types ---- */
 void df_domains(df_ctx *c);
 void df_composites(df_ctx *c);
+
+/* ---- diff_views.c: views and materialized views ---- */
+/* Is the from view (schema, name) dropped, or dropped and re-created?
+ * Decided once, on the first call, from the table, column and function
+ * changes; the index and trigger passes ask it so a view's indexes and
+ * triggers go and come back with it. */
+bool df_view_gone(df_ctx *c, const char *schema, const char *name);
+bool df_view_recreated(df_ctx *c, const char *schema, const char *name);
+/* Is the to view (schema, name) created by this plan (new or re-created)? */
+bool df_view_fresh(df_ctx *c, const char *schema, const char *name);
+void df_views(df_ctx *c);
+/* diff_routines.c: is the from function f dropped, or dropped and created
+ * again (computed from the catalogs, whichever pass asks first)? */
+bool df_function_goes(df_ctx *c, const ag_function *f);
 
 /* ---- diff_types.c ---- */
 void df_enums(df_ctx *c);

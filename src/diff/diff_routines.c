@@ -77,6 +77,14 @@ recreate_reason(const ag_function *a, const ag_function *b)
     return NULL;
 }
 
+bool
+df_function_goes(df_ctx *c, const ag_function *f)
+{
+    const ag_function *b = (const ag_function *)ag_catalog_find(
+        c->to, AG_KIND_FUNCTION, f->obj.name.schema, f->obj.name.name);
+    return !b || (!function_equal(f, b) && recreate_reason(f, b) != NULL);
+}
+
 static ag_op *
 find_table_op(df_ctx *c, ag_op_type type, const char *schema, const char *name)
 {
@@ -217,6 +225,16 @@ diff_triggers(df_ctx *c)
         const ag_trigger *b = ag_catalog_find_trigger(
             c->to, schema, df_to_table_name(c, schema, a->table),
             a->obj.name.name);
+        if (df_view_gone(c, schema, a->table)) {
+            /* Goes with its view; comes back when the view does. */
+            c->fates[a->obj.id - 1] = F_IMPLICIT;
+            if (b && df_view_recreated(c, schema, a->table)) {
+                trigger_op(c, AG_OP_CREATE_TRIGGER, P_CREATE_TRIGGER, NULL, b);
+                df_comment(c, AG_KIND_TRIGGER, schema, b->obj.name.name,
+                           b->table, NULL, b->obj.comment, true);
+            }
+            continue;
+        }
         if (!b) {
             if (df_table_dropped(c, schema, a->table)) {
                 c->fates[a->obj.id - 1] = F_IMPLICIT;

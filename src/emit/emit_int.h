@@ -28,5 +28,11 @@ void em_type_changes(ag_buf *out, const ag_op *op);
  * of a summary line (the object named is the new one). */
 void em_rename_sql(const ag_op *op, ag_buf *out);
 void em_rename_changes(ag_buf *out, const ag_op *op);
+/* Views and materialized views (emit_views.c): the SQL of a view op, what
+ * COMMENT ON names ("VIEW public.v", "COLUMN public.v.c"), and the object
+ * of a summary line ("materialized view public.m"). */
+void em_view_sql(const ag_op *op, ag_buf *out);
+void em_view_comment_target(ag_buf *out, const ag_op *op);
+void em_view_object(ag_buf *out, const ag_op *op);
 
 #endif

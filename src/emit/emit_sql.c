@@ -548,6 +548,9 @@ comment_target(ag_buf *out, const ag_op *op)
         ag_buf_put(out, " ON ");
         put_table(out, op);
         return;
+    case AG_KIND_VIEW:
+        em_view_comment_target(out, op);
+        return;
     case AG_KIND_SCHEMA:
     case AG_KIND_EXTENSION:
         ag_buf_printf(out, "%s ", ag_kind_sql(op->kind));
@@ -654,6 +657,11 @@ ag_emit_op_sql(const ag_op *op, ag_buf *out)
     case AG_OP_RENAME_TYPE:
     case AG_OP_RENAME_ENUM_VALUE:
         em_rename_sql(op, out);
+        break;
+    case AG_OP_CREATE_VIEW:
+    case AG_OP_REPLACE_VIEW:
+    case AG_OP_DROP_VIEW:
+        em_view_sql(op, out);
         break;
     default:
         emit_column_op(out, op);

@@ -64,6 +64,7 @@ sign_of(ag_op_type t)
     case AG_OP_CREATE_COMPOSITE:
     case AG_OP_ADD_ATTRIBUTE:
     case AG_OP_ADD_DOMAIN_CHECK:
+    case AG_OP_CREATE_VIEW:
         return '+';
     case AG_OP_DROP_SCHEMA:
     case AG_OP_DROP_EXTENSION:
@@ -80,6 +81,7 @@ sign_of(ag_op_type t)
     case AG_OP_DROP_COMPOSITE:
     case AG_OP_DROP_ATTRIBUTE:
     case AG_OP_DROP_DOMAIN_CHECK:
+    case AG_OP_DROP_VIEW:
         return '-';
     default:
         return '~';
@@ -108,6 +110,10 @@ put_object(ag_buf *out, const ag_op *op)
     }
     if (op->kind == AG_KIND_FUNCTION || op->kind == AG_KIND_TRIGGER) {
         em_routine_object(out, op);
+        return;
+    }
+    if (op->kind == AG_KIND_VIEW) {
+        em_view_object(out, op);
         return;
     }
     ag_buf_printf(out, "%s ", ag_kind_name(op->kind));

@@ -41,6 +41,16 @@
           "pg_class", c ".oid") " AND NOT (" n ".nspname = $2::text AND " c    \
                                 ".relname = $3::text)"
 
+/* Like AG_SQL_TABLE_IN_SCOPE for the relation kinds listed (`kinds` a SQL
+ * list such as "'r', 'p', 'v'"): triggers may sit on views, indexes on
+ * materialized views. */
+#define AG_SQL_REL_IN_SCOPE(c, n, kinds)                                       \
+    c ".relkind IN (" kinds ") AND NOT " c ".relispartition"                   \
+      " AND " c ".relpersistence IN ('p', 'u')"                                \
+      " AND " AG_SQL_NS_IN_SCOPE(n) " AND NOT " AG_SQL_EXT_MEMBER(             \
+          "pg_class", c ".oid") " AND NOT (" n ".nspname = $2::text AND " c    \
+                                ".relname = $3::text)"
+
 /* oid -> pointer, open addressing (oid 0 is never a catalog row). */
 typedef struct ag_intro_oidmap {
     uint32_t *keys;
@@ -91,5 +101,8 @@ int ag_intro_constraints(ag_intro *s, ag_error *err);
 int ag_intro_indexes(ag_intro *s, ag_error *err);
 int ag_intro_functions(ag_intro *s, ag_error *err);
 int ag_intro_triggers(ag_intro *s, ag_error *err);
+/* Views and materialized views with their columns and dependencies:
+ * three queries, the last two only when there are views. */
+int ag_intro_views(ag_intro *s, ag_error *err);
 
 #endif

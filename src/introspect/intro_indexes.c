@@ -34,12 +34,15 @@ static const char indexes_sql[] =
     "  AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass\n"
     "  AND d.objsubid = 0\n"
     "WHERE NOT i.relispartition\n"
-    "  AND " AG_SQL_TABLE_IN_SCOPE(
-        "c", "n") "\n"
-                  "  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k\n"
-                  "                  WHERE k.conindid = x.indexrelid\n"
-                  "                    AND k.contype IN ('p', 'u', 'x'))\n"
-                  "ORDER BY 1, 2";
+    "  AND " AG_SQL_REL_IN_SCOPE(
+        "c", "n",
+        "'r', 'p', 'm'") "\n"
+                         "  AND NOT EXISTS (SELECT 1 FROM "
+                         "pg_catalog.pg_constraint k\n"
+                         "                  WHERE k.conindid = x.indexrelid\n"
+                         "                    AND k.contype IN ('p', 'u', "
+                         "'x'))\n"
+                         "ORDER BY 1, 2";
 
 enum {
     C_SCHEMA,

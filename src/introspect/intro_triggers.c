@@ -23,8 +23,8 @@ static const char triggers_sql[] =
     "  AND d.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass\n"
     "  AND d.objsubid = 0\n"
     "WHERE NOT t.tgisinternal AND %s\n"
-    "  AND " AG_SQL_TABLE_IN_SCOPE("c", "n") "\n"
-                                             "ORDER BY 1, 2, 3";
+    "  AND " AG_SQL_REL_IN_SCOPE("c", "n", "'r', 'p', 'v'") "\n"
+                                                            "ORDER BY 1, 2, 3";
 
 enum { C_SCHEMA, C_TABLE, C_NAME, C_DEF, C_COMMENT };
 

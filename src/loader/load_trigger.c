@@ -64,13 +64,20 @@ resolve_trigger(ag_loader *ld, const ld_pending *p)
     const char *schema;
     ag_table *tbl = ld_find_table(ld, &p->path, s->relation->schemaname,
                                   s->relation->relname, &schema);
-    if (!tbl) {
+    /* INSTEAD OF triggers live on views. */
+    ag_view *view = tbl ? NULL
+                        : ld_find_view(ld, &p->path, s->relation->schemaname,
+                                       s->relation->relname);
+    if (view)
+        schema = view->obj.name.schema;
+    if (!tbl && !view) {
         ld_error(ld, p->pos,
                  "CREATE TRIGGER %s: table %s is not declared in the models",
                  s->trigname, s->relation->relname);
         return;
     }
-    s->relation->schemaname = (char *)tbl->obj.name.schema;
+    const ag_object *rel = tbl ? &tbl->obj : &view->obj;
+    s->relation->schemaname = (char *)rel->name.schema;
     if (s->constrrel) {
         const char *cs;
         ag_table *ct = ld_find_table(ld, &p->path, s->constrrel->schemaname,
@@ -93,11 +100,11 @@ resolve_trigger(ag_loader *ld, const ld_pending *p)
         s->funcname[s->n_funcname++] = ag_ast_new_string(ast, fschema);
     s->funcname[s->n_funcname++] = ag_ast_new_string(ast, fname);
 
-    ag_trigger *t = ag_catalog_add_trigger(ld->cat, tbl->obj.name.schema,
-                                           tbl->obj.name.name, s->trigname);
+    ag_trigger *t = ag_catalog_add_trigger(ld->cat, rel->name.schema,
+                                           rel->name.name, s->trigname);
     if (!t) {
         ld_error(ld, p->pos, "trigger %s on %s.%s is declared twice",
-                 s->trigname, tbl->obj.name.schema, tbl->obj.name.name);
+                 s->trigname, rel->name.schema, rel->name.name);
         return;
     }
     t->obj.loc = ld_srcloc(p->pos);
@@ -175,10 +182,14 @@ resolve_comment(ag_loader *ld, const ld_pending *p)
             const char *schema = n >= 3 ? ag_ast_str(items[n - 3]) : NULL;
             const char *found;
             ag_table *tbl = ld_find_table(ld, &p->path, schema, table, &found);
+            const ag_view *view =
+                tbl ? NULL : ld_find_view(ld, &p->path, schema, table);
+            if (view)
+                found = view->obj.name.schema;
             ag_trigger *t =
-                tbl && trig ? ag_catalog_find_trigger(ld->cat, found,
-                                                      tbl->obj.name.name, trig)
-                            : NULL;
+                (tbl || view) && trig
+                    ? ag_catalog_find_trigger(ld->cat, found, table, trig)
+                    : NULL;
             target = t ? &t->obj : NULL;
         }
     } else if (s->object &&

@@ -342,7 +342,7 @@ dispatch(ag_loader *ld, ld_pos pos, ag_node *n)
                      : "ALTER ... RENAME");
         break;
     case PG_QUERY__NODE__NODE_VIEW_STMT:
-        unsupported(ld, pos, "CREATE VIEW");
+        ld_create_view(ld, pos, n->view_stmt);
         break;
     case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
         ld_create_function(ld, pos, n->create_function_stmt);
@@ -357,7 +357,7 @@ dispatch(ag_loader *ld, ld_pos pos, ag_node *n)
         ld_create_composite(ld, pos, n->composite_type_stmt);
         break;
     case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
-        unsupported(ld, pos, "CREATE TABLE AS / CREATE MATERIALIZED VIEW");
+        ld_create_matview(ld, pos, n->create_table_as_stmt);
         break;
     case PG_QUERY__NODE__NODE_DO_STMT:
         unsupported(ld, pos, "DO block");
@@ -551,6 +551,7 @@ ag_loader_add_path(ag_loader *ld, const char *path, ag_error *err)
 int
 ag_loader_finish(ag_loader *ld, ag_error *err)
 {
+    ld_resolve_views(ld); /* before indexes and comments look views up */
     ld_resolve(ld);
     ld_resolve_routines(ld);
     ld_bind_directives(ld);

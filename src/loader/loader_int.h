@@ -40,6 +40,8 @@ typedef enum ld_pending_kind {
     PEND_TRIGGER,         /* CREATE TRIGGER: its table and function resolved
                              once every file is in (load_trigger.c) */
     PEND_ROUTINE_COMMENT, /* COMMENT ON FUNCTION/PROCEDURE/TRIGGER */
+    PEND_VIEW,            /* a view's relations, resolved (load_view.c);
+                             `node` is the ag_view */
 } ld_pending_kind;
 
 /* Work that needs the whole model first, done in ag_loader_finish in the
@@ -130,6 +132,13 @@ void ld_create_trigger(ag_loader *ld, ld_pos pos, PgQuery__CreateTrigStmt *s);
 void ld_comment_routine(ag_loader *ld, ld_pos pos, PgQuery__CommentStmt *s);
 /* Triggers, then comments on routines: after ld_resolve (load_trigger.c). */
 void ld_resolve_routines(ag_loader *ld);
+/* Views (load_view.c); ld_resolve_views after ld_resolve. */
+void ld_create_view(ag_loader *ld, ld_pos pos, PgQuery__ViewStmt *s);
+void ld_create_matview(ag_loader *ld, ld_pos pos,
+                       PgQuery__CreateTableAsStmt *s);
+void ld_resolve_views(ag_loader *ld);
+ag_view *ld_find_view(ag_loader *ld, const ld_search_path *path,
+                      const char *schema, const char *name);
 void ld_variable_set(ag_loader *ld, ld_pos pos, PgQuery__VariableSetStmt *s);
 
 /* shared by table and sequence code */

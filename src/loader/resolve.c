@@ -278,15 +278,21 @@ resolve_index(ag_loader *ld, const ld_pending *p)
     const char *schema;
     ag_table *tbl = ld_find_table(ld, &p->path, s->relation->schemaname,
                                   s->relation->relname, &schema);
-    if (!tbl) {
+    /* An index on a materialized view: its columns are known only once
+     * the dev database has run it, so they are not checked here. */
+    ag_view *mv = tbl ? NULL
+                      : ld_find_view(ld, &p->path, s->relation->schemaname,
+                                     s->relation->relname);
+    if (!tbl && (!mv || !mv->materialized)) {
         ld_error(ld, p->pos,
                  "index on table %s.%s, which the models do not "
                  "declare",
                  schema, s->relation->relname);
         return;
     }
-    schema = tbl->obj.name.schema;
-    for (size_t i = 0; i < s->n_index_params; i++) {
+    const ag_object *rel = tbl ? &tbl->obj : &mv->obj;
+    schema = rel->name.schema;
+    for (size_t i = 0; tbl && i < s->n_index_params; i++) {
         PgQuery__IndexElem *ie = s->index_params[i]->index_elem;
         if (*ie->name && !ag_table_column(tbl, ie->name)) {
             ld_error(ld, p->pos, "column %s does not exist in table %s.%s",
@@ -298,7 +304,7 @@ resolve_index(ag_loader *ld, const ld_pending *p)
     bool implicit = !*s->idxname;
     if (implicit)
         s->idxname = (char *)ld_choose_relation_name(
-            ld->cat, schema, tbl->obj.name.name,
+            ld->cat, schema, rel->name.name,
             index_addition(&ld->cat->arena, s->index_params, s->n_index_params,
                            s->index_including_params,
                            s->n_index_including_params),
@@ -312,7 +318,7 @@ resolve_index(ag_loader *ld, const ld_pending *p)
         return;
     }
     set_loc(&idx->obj, p->pos);
-    idx->table = tbl->obj.name.name;
+    idx->table = rel->name.name;
     idx->implicit_name = implicit;
     ag_error err;
     if (ag_canon_index_node(ld->cat, &p->pos.file->ast, s, idx, schema, &err))
@@ -397,6 +403,23 @@ comment_text(ag_loader *ld, const PgQuery__CommentStmt *s)
                : NULL;
 }
 
+/* COMMENT ON COLUMN of a view: the column is named (aliases) or added by
+ * name; the dev database gives it its type and place. */
+static void
+view_column_comment(ag_loader *ld, ag_view *v, const char *col,
+                    const char *text)
+{
+    for (size_t i = 0; i < v->ncols; i++)
+        if (strcmp(v->cols[i].name, col) == 0) {
+            v->cols[i].comment = text;
+            return;
+        }
+    v->cols =
+        ag_arena_grow(&ld->cat->arena, v->cols, v->ncols, sizeof *v->cols);
+    v->cols[v->ncols].name = ag_arena_strdup(&ld->cat->arena, col);
+    v->cols[v->ncols++].comment = text;
+}
+
 static void
 resolve_comment(ag_loader *ld, const ld_pending *p)
 {
@@ -434,6 +457,16 @@ resolve_comment(ag_loader *ld, const ld_pending *p)
             target = ag_catalog_find(ld->cat, kind, p->path.schemas[i], name);
         break;
     }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW: {
+        if (ag_ast_qname(items, n, &schema, &name) < 0)
+            break;
+        ag_view *v = ld_find_view(ld, &p->path, schema, name);
+        if (v && v->materialized ==
+                     (s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW))
+            target = &v->obj;
+        break;
+    }
     case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
     case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN: {
         /* COMMENT ON TYPE names enums and composite types (a domain too,
@@ -464,6 +497,13 @@ resolve_comment(ag_loader *ld, const ld_pending *p)
         schema = n >= 3 ? ag_ast_str(items[n - 3]) : NULL;
         const char *found;
         ag_table *tbl = ld_find_table(ld, &p->path, schema, name, &found);
+        if (!tbl && s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN) {
+            ag_view *v = ld_find_view(ld, &p->path, schema, name);
+            if (v) {
+                view_column_comment(ld, v, last, comment_text(ld, s));
+                return;
+            }
+        }
         if (!tbl)
             break;
         if (s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN) {

@@ -163,9 +163,31 @@ agt_pg_dump(const char *db, agt_result *res)
     return take_status(agt_run((char *const *)argv, res), res);
 }
 
+/* The dev database autogen uses for models with views (AUTOGEN_DEV_URL):
+ * one empty database, autogen_dev, on the test cluster, shared by every
+ * run (autogen only writes to it inside a rolled-back transaction and
+ * runs take turns), so no case starts a cluster of its own.  Created once
+ * per process; a concurrent creation by another process is fine. */
+static void
+dev_database(void)
+{
+    static int done;
+    if (done || !agt_pghost() || getenv("AUTOGEN_DEV_URL"))
+        return;
+    done = 1;
+    const char *extra[] = {"-c", "CREATE DATABASE autogen_dev", NULL};
+    agt_result r;
+    psql("postgres", extra, &r);
+    agt_result_free(&r);
+    char *url = agt_db_url("autogen_dev");
+    setenv("AUTOGEN_DEV_URL", url, 0);
+    free(url);
+}
+
 int
 agt_autogen(const char *const args[], agt_result *res)
 {
+    dev_database();
     const char *argv[32];
     int n = 0;
     argv[n++] = agt_autogen_bin();

@@ -158,7 +158,7 @@ Test(loader, drops_and_unmanaged_kinds_are_errors_data_is_a_warning)
     cr_assert_neq(load("CREATE TABLE t (x int);\n"
                        "INSERT INTO t VALUES (1);\n"
                        "DROP TABLE t;\n"
-                       "CREATE VIEW v AS SELECT 1;\n"),
+                       "CREATE TYPE r AS RANGE (subtype = int4);\n"),
                   0);
     const char *out = rendered();
     cr_assert(strstr(out, "m.sql:2:1: warning: data statement (INSERT) "
@@ -166,7 +166,8 @@ Test(loader, drops_and_unmanaged_kinds_are_errors_data_is_a_warning)
               "%s", out);
     cr_assert(strstr(out, "m.sql:3:1: error: DROP cannot be part of a model"),
               "%s", out);
-    cr_assert(strstr(out, "m.sql:4:1: error: CREATE VIEW is not managed"),
+    cr_assert(strstr(out, "m.sql:4:1: error: ") &&
+                  strstr(out, "is not managed"),
               "%s", out);
     cr_assert_eq(diag.nerrors, 2);
 }

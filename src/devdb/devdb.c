@@ -1,0 +1,190 @@
+/*
+ * devdb.c - the models run in a dev database, for the server's canonical
+ * view definitions (see devdb.h for why and when).
+ *
+ * Safety: everything the models do to the dev database happens between
+ * one BEGIN and one ROLLBACK on a single connection; nothing is committed.
+ * The advisory lock is transaction-level, so it goes with the ROLLBACK.
+ */
+#include "autogen/devdb.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "autogen/db.h"
+#include "autogen/diff.h"
+#include "autogen/emit.h"
+#include "autogen/introspect.h"
+
+bool
+ag_devdb_needed(const ag_catalog *models)
+{
+    ag_object *const *list;
+    return ag_catalog_list(models, AG_KIND_VIEW, &list) > 0;
+}
+
+int
+ag_devdb_open(ag_devdb *d, const char *url, ag_error *err)
+{
+    if (url && *url) {
+        int rc = ag_db_connect(url, &d->conn, err);
+        if (rc)
+            ag_error_prefix(err, "dev database: ");
+        return rc;
+    }
+    int rc = ag_tmpcluster_start(&d->cluster, err);
+    if (rc) {
+        ag_error_prefix(err, "dev database: the models hold views, which are "
+                             "compared in the server's own form, and no dev "
+                             "database was given (--dev-url, dev_url in "
+                             "autogen.ini, AUTOGEN_DEV_URL), so a throwaway "
+                             "PostgreSQL was started, which failed: ");
+        return rc;
+    }
+    d->own_cluster = true;
+    char conninfo[AG_TMPCLUSTER_PATH_MAX + 64];
+    snprintf(conninfo, sizeof conninfo,
+             "host='%s' port=%d user=postgres dbname=postgres",
+             ag_tmpcluster_socket_dir(&d->cluster),
+             ag_tmpcluster_port(&d->cluster));
+    rc = ag_db_connect(conninfo, &d->conn, err);
+    if (rc)
+        ag_error_prefix(err, "dev database: ");
+    return rc;
+}
+
+void
+ag_devdb_close(ag_devdb *d)
+{
+    if (d->conn)
+        PQfinish(d->conn);
+    d->conn = NULL;
+    if (d->own_cluster) {
+        ag_error ignored;
+        ag_tmpcluster_stop(&d->cluster, &ignored);
+        d->own_cluster = false;
+    }
+}
+
+/* Run sql (one or many statements); AG_EDB with the server's message. */
+static int
+exec(PGconn *conn, const char *what, const char *sql, ag_error *err)
+{
+    PGresult *res = PQexec(conn, sql);
+    ExecStatusType st = PQresultStatus(res);
+    int rc = 0;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+        if (!msg)
+            msg = PQerrorMessage(conn);
+        rc = ag_errorf(err, AG_EDB, "dev database: %s: %s", what, msg);
+    }
+    PQclear(res);
+    return rc;
+}
+
+/* Copy s into cat's arena (NULL stays NULL). */
+static const char *
+dup(ag_catalog *cat, const char *s)
+{
+    return s ? ag_arena_strdup(&cat->arena, s) : NULL;
+}
+
+/* The dev database's view `dv` replaces the model view mv's text. */
+static void
+adopt(ag_catalog *cat, ag_view *mv, const ag_view *dv)
+{
+    mv->def = dup(cat, dv->def);
+    mv->search_path = NULL;
+    mv->aliased = false;
+    mv->check_option = dup(cat, dv->check_option);
+    mv->security_barrier = dv->security_barrier;
+    mv->security_invoker = dv->security_invoker;
+    mv->cols = ag_arena_alloc(&cat->arena, (dv->ncols + 1) * sizeof *mv->cols);
+    for (size_t i = 0; i < dv->ncols; i++) {
+        mv->cols[i].name = dup(cat, dv->cols[i].name);
+        mv->cols[i].type = dup(cat, dv->cols[i].type);
+        mv->cols[i].comment = dup(cat, dv->cols[i].comment);
+    }
+    mv->ncols = dv->ncols;
+    mv->deps = ag_arena_alloc(&cat->arena, (dv->ndeps + 1) * sizeof *mv->deps);
+    for (size_t i = 0; i < dv->ndeps; i++) {
+        mv->deps[i].kind = dv->deps[i].kind;
+        mv->deps[i].name.schema = dup(cat, dv->deps[i].name.schema);
+        mv->deps[i].name.name = dup(cat, dv->deps[i].name.name);
+        mv->deps[i].col = dup(cat, dv->deps[i].col);
+    }
+    mv->ndeps = dv->ndeps;
+}
+
+static int
+copy_views(ag_catalog *models, const ag_catalog *dev, ag_error *err)
+{
+    ag_object *const *list;
+    size_t n = ag_catalog_list(models, AG_KIND_VIEW, &list);
+    for (size_t i = 0; i < n; i++) {
+        ag_view *mv = (ag_view *)list[i];
+        const ag_view *dv =
+            ag_catalog_view(dev, mv->obj.name.schema, mv->obj.name.name);
+        if (!dv)
+            return ag_errorf(err, AG_EDB,
+                             "dev database: view %s.%s was not created",
+                             mv->obj.name.schema, mv->obj.name.name);
+        adopt(models, mv, dv);
+    }
+    return 0;
+}
+
+/* Inside the open transaction: plan base -> models, run it, read back. */
+static int
+load_and_read(PGconn *conn, ag_catalog *models, ag_catalog *dev, ag_error *err)
+{
+    ag_catalog base;
+    ag_catalog_init(&base, "dev database");
+    int rc = ag_introspect(conn, NULL, &base, NULL, err);
+    ag_plan plan;
+    bool planned = false;
+    if (rc == 0) {
+        rc = ag_diff(&base, models, &plan, err);
+        planned = true;
+    }
+    if (rc == 0) {
+        ag_buf sql;
+        ag_buf_init(&sql);
+        ag_emit_sql(&plan, &sql);
+        if (sql.len)
+            rc = exec(conn, "running the models", sql.data, err);
+        ag_buf_free(&sql);
+    }
+    if (planned)
+        ag_plan_free(&plan);
+    ag_catalog_destroy(&base);
+    if (rc == 0)
+        rc = ag_introspect(conn, NULL, dev, NULL, err);
+    return rc;
+}
+
+int
+ag_devdb_canon(PGconn *conn, ag_catalog *models, ag_error *err)
+{
+    int rc = exec(conn, "starting a transaction", "BEGIN", err);
+    if (rc)
+        return rc;
+    /* Runs sharing a dev database take turns; released at ROLLBACK. */
+    rc = exec(conn, "waiting for the dev database",
+              "SELECT pg_catalog.pg_advisory_xact_lock(7163, 1)", err);
+    ag_catalog dev;
+    ag_catalog_init(&dev, "dev database");
+    if (rc == 0)
+        rc = load_and_read(conn, models, &dev, err);
+    ag_error rb_err;
+    int rb = exec(conn, "rolling back", "ROLLBACK", &rb_err);
+    if (rc == 0 && rb != 0) {
+        *err = rb_err;
+        rc = rb;
+    }
+    if (rc == 0)
+        rc = copy_views(models, &dev, err);
+    ag_catalog_destroy(&dev);
+    return rc;
+}

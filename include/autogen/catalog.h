@@ -38,7 +38,10 @@
     X(TABLE, "table", "TABLE")                                                 \
     X(CONSTRAINT, "constraint", "CONSTRAINT")                                  \
     X(INDEX, "index", "INDEX")                                                 \
-    X(TRIGGER, "trigger", "TRIGGER")
+    X(TRIGGER, "trigger", "TRIGGER")                                           \
+    X(AGGREGATE, "aggregate", "AGGREGATE")                                     \
+    X(OPERATOR, "operator", "OPERATOR")                                        \
+    X(CAST, "cast", "CAST")
 
 typedef enum ag_kind {
 #define AG_KIND_ENUM(id, word, sql) AG_KIND_##id,
@@ -250,6 +253,30 @@ typedef struct ag_trigger {
      * def.canon: normalised with the trigger name left out. */
     ag_expr def;
 } ag_trigger;
+
+/*
+ * An aggregate, operator or cast (src/canon/canon_defs.c).  Each is fully
+ * described by one canonical CREATE statement, built field by field by the
+ * same code from the model's parse tree and from the statement the
+ * introspector assembles out of pg_aggregate / pg_operator / pg_cast, so
+ * `sql` is both what is emitted and what is compared.
+ *   aggregates: obj.name = (schema, "name(identity types)"), "*" for none;
+ *   operators:  obj.name = (schema, "op(left type, right type)"), NONE for
+ *               a missing side;
+ *   casts:      obj.name = ("", "(source AS target)").
+ */
+typedef struct ag_def {
+    ag_object obj;
+    const char *target; /* "AGGREGATE public.f(text)": how DROP names it */
+    const char *sql;    /* canonical CREATE statement, compared */
+    /* Aggregates: state type and final function; CREATE OR REPLACE
+     * AGGREGATE is used only when both stay (the result type stays). */
+    const char *replace_key;
+    ag_qname *funcs; /* functions it calls: schema and bare name */
+    size_t nfuncs;
+    ag_qname *types; /* schema-qualified user types it names */
+    size_t ntypes;
+} ag_def;
 
 /* ---- the catalog ---- */
 

@@ -94,7 +94,14 @@ uint32_t ag_hazard_parse(const char *name);
     X(CREATE_TRIGGER, "create_trigger")                                        \
     X(REPLACE_TRIGGER, "replace_trigger")                                      \
     X(DROP_TRIGGER, "drop_trigger")                                            \
-    X(SET_COMMENT, "set_comment")
+    X(SET_COMMENT, "set_comment")                                              \
+    X(CREATE_AGGREGATE, "create_aggregate")                                    \
+    X(REPLACE_AGGREGATE, "replace_aggregate")                                  \
+    X(DROP_AGGREGATE, "drop_aggregate")                                        \
+    X(CREATE_OPERATOR, "create_operator")                                      \
+    X(DROP_OPERATOR, "drop_operator")                                          \
+    X(CREATE_CAST, "create_cast")                                              \
+    X(DROP_CAST, "drop_cast")
 
 typedef enum ag_op_type {
 #define AG_OP_ENUM(id, name) AG_OP_##id,

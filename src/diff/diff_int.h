@@ -22,7 +22,11 @@ enum {
     P_DOMAIN_ON_COMPOSITE = 36, /* a domain over a composite type */
     P_SEQUENCE = 40,            /* create/alter sequence, OWNED BY NONE */
     P_DROP_TRIGGER = 42,        /* always safe early; before a function goes */
+    P_DROP_DEF_EARLY = 44,      /* aggregate/operator/cast re-created */
     P_FUNCTION = 45, /* create / replace, and drop before re-create */
+    P_AGGREGATE = 46,
+    P_OPERATOR = 47,
+    P_CAST = 48,
     P_DROP_FK = 50,
     P_DROP_CONSTRAINT = 60, /* other constraints, and indexes */
     P_CREATE_TABLE = 70,
@@ -38,6 +42,9 @@ enum {
     P_OWNED_BY = 130,
     P_DROP_TABLE = 140,
     P_DROP_SEQUENCE = 150,
+    P_DROP_CAST = 152,
+    P_DROP_OPERATOR = 153,
+    P_DROP_AGGREGATE = 154,
     P_DROP_FUNCTION = 155, /* after the tables whose defaults use it */
     P_DROP_DOMAIN_ON_COMPOSITE = 156,
     P_DROP_COMPOSITE = 157, /* after the functions that use it */
@@ -159,6 +166,9 @@ void df_routines(df_ctx *c);
 /* ---- diff_udt.c: domains and composite types ---- */
 void df_domains(df_ctx *c);
 void df_composites(df_ctx *c);
+
+/* ---- diff_defs.c: aggregates, operators, casts (after df_routines) ---- */
+void df_defs(df_ctx *c);
 
 /* ---- diff_types.c ---- */
 void df_enums(df_ctx *c);

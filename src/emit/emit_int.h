@@ -24,4 +24,9 @@ bool em_plan_has_functions(const ag_plan *plan);
 void em_type_sql(const ag_op *op, ag_buf *out);
 void em_type_changes(ag_buf *out, const ag_op *op);
 
+/* Aggregate, operator and cast ops (emit_defs.c): the SQL, and the object
+ * as summaries name it ("aggregate public.f(text)"). */
+void em_def_sql(const ag_op *op, ag_buf *out);
+void em_def_object(ag_buf *out, const ag_op *op);
+
 #endif

@@ -91,5 +91,8 @@ int ag_intro_constraints(ag_intro *s, ag_error *err);
 int ag_intro_indexes(ag_intro *s, ag_error *err);
 int ag_intro_functions(ag_intro *s, ag_error *err);
 int ag_intro_triggers(ag_intro *s, ag_error *err);
+int ag_intro_aggregates(ag_intro *s, ag_error *err); /* intro_defs.c */
+int ag_intro_operators(ag_intro *s, ag_error *err);  /* intro_defs.c */
+int ag_intro_casts(ag_intro *s, ag_error *err);      /* intro_defs.c */
 
 #endif

@@ -32,4 +32,13 @@ void ag_loader_free(ag_loader *ld);
 int ag_load_paths(ag_catalog *cat, const char *const *paths, size_t npaths,
                   ag_diag *diag, ag_error *err);
 
+/* Statements of the kinds in `kinds` (AG_UNMANAGED_* bits, config.h: the
+ * [unmanaged] section of autogen.ini) are skipped with a warning instead
+ * of being errors.  Call before adding files. */
+void ag_loader_set_unmanaged(ag_loader *ld, unsigned kinds);
+/* ag_load_paths with ag_loader_set_unmanaged. */
+int ag_load_paths_unmanaged(ag_catalog *cat, const char *const *paths,
+                            size_t npaths, unsigned unmanaged, ag_diag *diag,
+                            ag_error *err);
+
 #endif

@@ -79,7 +79,8 @@ load_models(const cli_opts *o, ag_catalog *cat)
     ag_diag_init(&diag);
     ag_error err = {0};
     const char *paths[] = {o->models};
-    int rc = ag_load_paths(cat, paths, 1, &diag, &err);
+    int rc =
+        ag_load_paths_unmanaged(cat, paths, 1, o->cfg.unmanaged, &diag, &err);
     print_diagnostics(o, &diag);
     ag_diag_free(&diag);
     if (rc) {

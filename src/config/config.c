@@ -40,6 +40,45 @@ ag_config_add_schema(ag_config *cfg, const char *schema)
     cfg->schemas[cfg->nschemas++] = ag_xstrdup(schema);
 }
 
+static const struct {
+    const char *word, *stmt;
+} unmanaged_kinds[] = {
+#define AG_UM_ROW(id, word, stmt) {word, stmt},
+    AG_UNMANAGED_KINDS(AG_UM_ROW)
+#undef AG_UM_ROW
+};
+enum { NUNMANAGED = sizeof unmanaged_kinds / sizeof unmanaged_kinds[0] };
+
+unsigned
+ag_unmanaged_bit(const char *word)
+{
+    for (unsigned i = 0; i < NUNMANAGED; i++)
+        if (strcmp(word, unmanaged_kinds[i].word) == 0)
+            return 1u << i;
+    return 0;
+}
+
+static unsigned
+bit_index(unsigned bit)
+{
+    unsigned i = 0;
+    while (i < NUNMANAGED && !(bit & (1u << i)))
+        i++;
+    return i < NUNMANAGED ? i : 0;
+}
+
+const char *
+ag_unmanaged_word(unsigned bit)
+{
+    return unmanaged_kinds[bit_index(bit)].word;
+}
+
+const char *
+ag_unmanaged_stmt(unsigned bit)
+{
+    return unmanaged_kinds[bit_index(bit)].stmt;
+}
+
 /* Debian's libinih calls handlers without a line number, so the reader
  * counts lines itself for error messages. */
 typedef struct read_state {
@@ -73,10 +112,38 @@ on_entry(void *user, const char *section, const char *key, const char *value)
     read_state *st = user;
     int lineno = st->line;
     ag_config *cfg = st->cfg;
+    if (strcmp(section, "unmanaged") == 0 && strcmp(key, "kinds") == 0) {
+        /* kinds = rule, foreign_table: left out of the diff */
+        char *copy = ag_xstrdup(value), *save = NULL;
+        for (char *tok = strtok_r(copy, ", \t", &save); tok;
+             tok = strtok_r(NULL, ", \t", &save)) {
+            unsigned bit = ag_unmanaged_bit(tok);
+            if (!bit) {
+                ag_buf b;
+                ag_buf_init(&b);
+                for (unsigned i = 0; i < NUNMANAGED; i++)
+                    ag_buf_printf(&b, "%s%s", i ? ", " : "",
+                                  unmanaged_kinds[i].word);
+                st->rc = ag_errorf(st->err, AG_ECONFIG,
+                                   "%s:%d: [unmanaged] kinds: unknown kind %s "
+                                   "(known: %s)",
+                                   cfg->path, lineno, tok, b.data);
+                ag_buf_free(&b);
+                free(copy);
+                return 0;
+            }
+            cfg->unmanaged |= bit;
+        }
+        free(copy);
+        return 1;
+    }
     if (strcmp(section, "autogen") != 0) {
-        st->rc = ag_errorf(st->err, AG_ECONFIG,
-                           "%s:%d: unknown section [%s] (expected [autogen])",
-                           cfg->path, lineno, section);
+        st->rc = ag_errorf(
+            st->err, AG_ECONFIG,
+            "%s:%d: unknown %s [%s] (expected [autogen], or "
+            "[unmanaged] with kinds = ...)",
+            cfg->path, lineno,
+            strcmp(section, "unmanaged") == 0 ? "key in" : "section", section);
         return 0;
     }
     if (strcmp(key, "models") == 0) {

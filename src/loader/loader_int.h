@@ -40,6 +40,8 @@ typedef enum ld_pending_kind {
     PEND_TRIGGER,         /* CREATE TRIGGER: its table and function resolved
                              once every file is in (load_trigger.c) */
     PEND_ROUTINE_COMMENT, /* COMMENT ON FUNCTION/PROCEDURE/TRIGGER */
+    PEND_DEFINE,          /* CREATE AGGREGATE / OPERATOR / CAST: node is the
+                             statement (load_define.c) */
 } ld_pending_kind;
 
 /* Work that needs the whole model first, done in ag_loader_finish in the
@@ -72,6 +74,7 @@ struct ag_loader {
      * are resolved: REFERENCES t without columns means t's key). */
     ag_constraint **pk_of;
     size_t npk_of;
+    unsigned unmanaged; /* AG_UNMANAGED_* bits: [unmanaged] in autogen.ini */
 };
 
 /* diagnostics */
@@ -117,6 +120,23 @@ void ld_comment_routine(ag_loader *ld, ld_pos pos, PgQuery__CommentStmt *s);
 /* Triggers, then comments on routines: after ld_resolve (load_trigger.c). */
 void ld_resolve_routines(ag_loader *ld);
 void ld_variable_set(ag_loader *ld, ld_pos pos, PgQuery__VariableSetStmt *s);
+/* One statement, as if it stood at pos (loader.c); DO blocks use it. */
+void ld_dispatch(ag_loader *ld, ld_pos pos, ag_node *n);
+
+/* load_define.c: aggregates, operators and casts, deferred; resolved
+ * after the routines.  A DROP ... IF EXISTS naming only objects the models
+ * have not declared so far is a no-op (true). */
+void ld_define(ag_loader *ld, ld_pos pos, ag_node *n);
+void ld_resolve_defs(ag_loader *ld);
+bool ld_drop_if_exists_noop(ag_loader *ld, PgQuery__DropStmt *s);
+
+/* load_do.c: the plain DDL inside a DO block, loaded as model statements. */
+void ld_do_block(ag_loader *ld, ld_pos pos, PgQuery__DoStmt *s);
+
+/* load_unmanaged.c: statements of kinds autogen does not manage.  Returns
+ * true when n is one (then it was skipped with a warning, when its kind is
+ * listed under [unmanaged], else reported as an error). */
+bool ld_unmanaged(ag_loader *ld, ld_pos pos, ag_node *n);
 
 /* shared by table and sequence code */
 ag_column *ld_add_column(ag_loader *ld, ld_pos pos, ag_table *tbl,

@@ -365,6 +365,11 @@ ag_catalog_list(const ag_catalog *cat, ag_kind kind, ag_object *const **out)
  * in its queries. */
 void ag_catalog_restrict(ag_catalog *cat, const char *const *schemas, size_t n);
 
+/* Remove the objects named "schema.name" in names ([exclude] objects in
+ * autogen.ini: every overload of a function, and a table's constraints,
+ * indexes and triggers with it), then re-seal.  Returns how many went. */
+size_t ag_catalog_exclude(ag_catalog *cat, const char *const *names, size_t n);
+
 /* Column lookup by name; NULL when absent. */
 ag_column *ag_table_column(const ag_table *tbl, const char *name);
 /* Append a column (copied); returns the stored column. */

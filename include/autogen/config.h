@@ -14,6 +14,9 @@
  * [unmanaged]
  * kinds = rule, foreign_table     ; left out of the diff (see below)
  *
+ * [exclude]
+ * objects = test.broken_view      ; these objects, on both sides
+ *
  * Strings are malloc'd and freed by ag_config_free.
  */
 #ifndef AUTOGEN_CONFIG_H
@@ -63,6 +66,8 @@ typedef struct ag_config {
     char *statement_timeout; /* NULL = the server's setting */
     char *lock_wait;         /* NULL = the default (60 s) */
     unsigned unmanaged;      /* AG_UNMANAGED_* bits from [unmanaged] kinds */
+    char **exclude;          /* [exclude] objects: "schema.name" each */
+    size_t nexclude;
 } ag_config;
 
 void ag_config_init(ag_config *cfg);

@@ -29,6 +29,9 @@ ag_config_free(ag_config *cfg)
     for (size_t i = 0; i < cfg->nschemas; i++)
         free(cfg->schemas[i]);
     free(cfg->schemas);
+    for (size_t i = 0; i < cfg->nexclude; i++)
+        free(cfg->exclude[i]);
+    free(cfg->exclude);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -137,13 +140,35 @@ on_entry(void *user, const char *section, const char *key, const char *value)
         free(copy);
         return 1;
     }
+    if (strcmp(section, "exclude") == 0 && strcmp(key, "objects") == 0) {
+        /* objects = test.broken_view, app.t: qualified names */
+        char *copy = ag_xstrdup(value), *save = NULL;
+        for (char *tok = strtok_r(copy, ", \t", &save); tok;
+             tok = strtok_r(NULL, ", \t", &save)) {
+            if (!strchr(tok, '.')) {
+                st->rc = ag_errorf(st->err, AG_ECONFIG,
+                                   "%s:%d: [exclude] objects: %s is not "
+                                   "schema-qualified (write schema.name)",
+                                   cfg->path, lineno, tok);
+                free(copy);
+                return 0;
+            }
+            cfg->exclude = ag_xrealloc(cfg->exclude, (cfg->nexclude + 1) *
+                                                         sizeof *cfg->exclude);
+            cfg->exclude[cfg->nexclude++] = ag_xstrdup(tok);
+        }
+        free(copy);
+        return 1;
+    }
     if (strcmp(section, "autogen") != 0) {
-        st->rc = ag_errorf(
-            st->err, AG_ECONFIG,
-            "%s:%d: unknown %s [%s] (expected [autogen], or "
-            "[unmanaged] with kinds = ...)",
-            cfg->path, lineno,
-            strcmp(section, "unmanaged") == 0 ? "key in" : "section", section);
+        bool known = strcmp(section, "unmanaged") == 0 ||
+                     strcmp(section, "exclude") == 0;
+        st->rc =
+            ag_errorf(st->err, AG_ECONFIG,
+                      "%s:%d: unknown %s [%s] (expected [autogen], "
+                      "[unmanaged] with kinds = ... or [exclude] with "
+                      "objects = ...)",
+                      cfg->path, lineno, known ? "key in" : "section", section);
         return 0;
     }
     if (strcmp(key, "models") == 0) {

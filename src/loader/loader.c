@@ -265,7 +265,7 @@ static void
 dispatch(ag_loader *ld, ld_pos pos, ag_node *n)
 {
     ld->seq++;
-    if (ld_unmanaged(ld, pos, n))
+    if (ld_unmanaged(ld, pos, n) || ld_excluded(ld, pos, n))
         return;
     switch (n->node_case) {
     case PG_QUERY__NODE__NODE_CREATE_STMT:
@@ -597,25 +597,24 @@ ag_loader_free(ag_loader *ld)
 }
 
 void
-ag_loader_set_unmanaged(ag_loader *ld, unsigned kinds)
+ag_loader_set_opts(ag_loader *ld, const ag_load_opts *opts)
 {
-    ld->unmanaged = kinds;
+    ld->opts = opts ? *opts : (ag_load_opts){0};
 }
 
 int
 ag_load_paths(ag_catalog *cat, const char *const *paths, size_t npaths,
               ag_diag *diag, ag_error *err)
 {
-    return ag_load_paths_unmanaged(cat, paths, npaths, 0, diag, err);
+    return ag_load_paths_opts(cat, paths, npaths, NULL, diag, err);
 }
 
 int
-ag_load_paths_unmanaged(ag_catalog *cat, const char *const *paths,
-                        size_t npaths, unsigned unmanaged, ag_diag *diag,
-                        ag_error *err)
+ag_load_paths_opts(ag_catalog *cat, const char *const *paths, size_t npaths,
+                   const ag_load_opts *opts, ag_diag *diag, ag_error *err)
 {
     ag_loader *ld = ag_loader_new(cat, diag);
-    ld->unmanaged = unmanaged;
+    ag_loader_set_opts(ld, opts);
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < npaths; i++)
         rc = ag_loader_add_path(ld, paths[i], err);

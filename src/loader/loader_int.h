@@ -74,7 +74,7 @@ struct ag_loader {
      * are resolved: REFERENCES t without columns means t's key). */
     ag_constraint **pk_of;
     size_t npk_of;
-    unsigned unmanaged; /* AG_UNMANAGED_* bits: [unmanaged] in autogen.ini */
+    ag_load_opts opts; /* [unmanaged] and [exclude] of autogen.ini */
 };
 
 /* diagnostics */
@@ -137,6 +137,9 @@ void ld_do_block(ag_loader *ld, ld_pos pos, PgQuery__DoStmt *s);
  * true when n is one (then it was skipped with a warning, when its kind is
  * listed under [unmanaged], else reported as an error). */
 bool ld_unmanaged(ag_loader *ld, ld_pos pos, ag_node *n);
+/* True when n creates or alters an object listed under [exclude] (then it
+ * was skipped with a warning). */
+bool ld_excluded(ag_loader *ld, ld_pos pos, ag_node *n);
 
 /* shared by table and sequence code */
 ag_column *ld_add_column(ag_loader *ld, ld_pos pos, ag_table *tbl,

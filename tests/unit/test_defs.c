@@ -19,13 +19,14 @@ static ag_diag diag;
 static int
 load_opts(ag_catalog *c, const char *sql, unsigned unmanaged)
 {
+    ag_load_opts lo = {unmanaged, NULL, 0};
     if (c->map) /* loaded again in the same test */
         ag_catalog_destroy(c);
     ag_catalog_init(c, "models");
     ag_diag d;
     ag_diag_init(&d);
     ag_loader *ld = ag_loader_new(c, &d);
-    ag_loader_set_unmanaged(ld, unmanaged);
+    ag_loader_set_opts(ld, &lo);
     ag_loader_add_sql(ld, "m.sql", sql);
     ag_error err;
     int rc = ag_loader_finish(ld, &err);
@@ -341,4 +342,66 @@ Test(defs, aggregate_recreated_when_state_type_changes)
               b.data);
     ag_buf_free(&b);
     ag_plan_free(&plan);
+}
+
+Test(defs, excluded_objects_are_skipped_on_both_sides)
+{
+    static const char *const names[] = {"test.broken"};
+    ag_load_opts lo = {0, names, 1};
+    ag_catalog_init(&cat, "models");
+    ag_diag_free(&diag);
+    ag_diag_init(&diag);
+    ag_loader *ld = ag_loader_new(&cat, &diag);
+    ag_loader_set_opts(ld, &lo);
+    ag_loader_add_sql(ld, "m.sql",
+                      "create schema test;\nset search_path = test;\n"
+                      "create view broken as select 1;\n"
+                      "create or replace view broken as select * from "
+                      "broken;\ncreate table kept (a int);\n"
+                      "comment on view test.broken is 'x';\n");
+    ag_error err;
+    cr_assert_eq(ag_loader_finish(ld, &err), 0, "%s", rendered());
+    ag_loader_free(ld);
+    cr_assert(strstr(rendered(), "m.sql:3:1: warning: test.broken is listed "
+                                 "under [exclude] objects"),
+              "%s", rendered());
+    cr_assert_not_null(ag_catalog_table(&cat, "test", "kept"));
+
+    /* the database side: the table and what hangs off it go */
+    cr_assert_eq(load_opts(&cat2,
+                           "create schema test;\ncreate table test.broken (a "
+                           "int primary key);\ncreate index on test.broken "
+                           "(a);\ncreate function test.broken() returns int "
+                           "language sql as $$ select 1 $$;\n"
+                           "create table test.kept (a int);",
+                           0),
+                 0);
+    cr_assert_eq(ag_catalog_exclude(&cat2, names, 1), 4);
+    cr_assert_null(ag_catalog_table(&cat2, "test", "broken"));
+    cr_assert_not_null(ag_catalog_table(&cat2, "test", "kept"));
+}
+
+Test(defs, config_reads_exclude_objects)
+{
+    char path[] = "/tmp/agt_defs_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    const char *ini = "[exclude]\nobjects = test.a, b.c\n";
+    cr_assert_eq(write(fd, ini, strlen(ini)), (ssize_t)strlen(ini));
+    close(fd);
+    ag_config cfg;
+    ag_config_init(&cfg);
+    ag_error err;
+    cr_assert_eq(ag_config_read(&cfg, path, &err), 0, "%s", err.msg);
+    cr_assert_eq(cfg.nexclude, 2);
+    cr_assert_str_eq(cfg.exclude[1], "b.c");
+    ag_config_free(&cfg);
+    FILE *f = fopen(path, "w");
+    fputs("[exclude]\nobjects = unqualified\n", f);
+    fclose(f);
+    ag_config_init(&cfg);
+    cr_assert_neq(ag_config_read(&cfg, path, &err), 0);
+    cr_assert(strstr(err.msg, "not schema-qualified"), "%s", err.msg);
+    ag_config_free(&cfg);
+    unlink(path);
 }

@@ -39,7 +39,10 @@
     X(VIEW, "view", "VIEW")                                                    \
     X(CONSTRAINT, "constraint", "CONSTRAINT")                                  \
     X(INDEX, "index", "INDEX")                                                 \
-    X(TRIGGER, "trigger", "TRIGGER")
+    X(TRIGGER, "trigger", "TRIGGER")                                           \
+    X(AGGREGATE, "aggregate", "AGGREGATE")                                     \
+    X(OPERATOR, "operator", "OPERATOR")                                        \
+    X(CAST, "cast", "CAST")
 
 typedef enum ag_kind {
 #define AG_KIND_ENUM(id, word, sql) AG_KIND_##id,
@@ -292,6 +295,29 @@ typedef struct ag_view {
     ag_viewdep *deps;
     size_t ndeps;
 } ag_view;
+/*
+ * An aggregate, operator or cast (src/canon/canon_defs.c).  Each is fully
+ * described by one canonical CREATE statement, built field by field by the
+ * same code from the model's parse tree and from the statement the
+ * introspector assembles out of pg_aggregate / pg_operator / pg_cast, so
+ * `sql` is both what is emitted and what is compared.
+ *   aggregates: obj.name = (schema, "name(identity types)"), "*" for none;
+ *   operators:  obj.name = (schema, "op(left type, right type)"), NONE for
+ *               a missing side;
+ *   casts:      obj.name = ("", "(source AS target)").
+ */
+typedef struct ag_def {
+    ag_object obj;
+    const char *target; /* "AGGREGATE public.f(text)": how DROP names it */
+    const char *sql;    /* canonical CREATE statement, compared */
+    /* Aggregates: state type and final function; CREATE OR REPLACE
+     * AGGREGATE is used only when both stay (the result type stays). */
+    const char *replace_key;
+    ag_qname *funcs; /* functions it calls: schema and bare name */
+    size_t nfuncs;
+    ag_qname *types; /* schema-qualified user types it names */
+    size_t ntypes;
+} ag_def;
 
 /* ---- the catalog ---- */
 
@@ -381,6 +407,11 @@ ag_catalog_list(const ag_catalog *cat, ag_kind kind, ag_object *const **out)
  * re-seal.  Used for --schema on the model side; the introspector filters
  * in its queries. */
 void ag_catalog_restrict(ag_catalog *cat, const char *const *schemas, size_t n);
+
+/* Remove the objects named "schema.name" in names ([exclude] objects in
+ * autogen.ini: every overload of a function, and a table's constraints,
+ * indexes and triggers with it), then re-seal.  Returns how many went. */
+size_t ag_catalog_exclude(ag_catalog *cat, const char *const *names, size_t n);
 
 /* Column lookup by name; NULL when absent. */
 ag_column *ag_table_column(const ag_table *tbl, const char *name);

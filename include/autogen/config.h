@@ -12,12 +12,48 @@
  * statement_timeout = 10min       ; likewise
  * lock_wait = 60s                 ; how long to wait for another runner
  *
+ * [unmanaged]
+ * kinds = rule, foreign_table     ; left out of the diff (see below)
+ *
+ * [exclude]
+ * objects = test.broken_view      ; these objects, on both sides
+ *
  * Strings are malloc'd and freed by ag_config_free.
  */
 #ifndef AUTOGEN_CONFIG_H
 #define AUTOGEN_CONFIG_H
 
 #include "autogen/base.h"
+
+/* Object kinds autogen does not manage that a config may list under
+ * [unmanaged] `kinds`: their statements in models are skipped with a
+ * warning instead of being errors (the database side never reads them).
+ * (id, config word, statement as messages name it) */
+#define AG_UNMANAGED_KINDS(X)                                                  \
+    X(RULE, "rule", "CREATE RULE")                                             \
+    X(FOREIGN_TABLE, "foreign_table", "CREATE FOREIGN TABLE")                  \
+    X(SERVER, "server", "CREATE SERVER")                                       \
+    X(FDW, "foreign_data_wrapper", "CREATE FOREIGN DATA WRAPPER")              \
+    X(USER_MAPPING, "user_mapping", "CREATE USER MAPPING")                     \
+    X(TABLE_AS, "table_as", "CREATE TABLE AS / SELECT INTO")
+
+enum {
+#define AG_UM_IDX(id, word, stmt) AG_UNMANAGED_IDX_##id,
+    AG_UNMANAGED_KINDS(AG_UM_IDX)
+#undef AG_UM_IDX
+};
+enum {
+#define AG_UM_BIT(id, word, stmt)                                              \
+    AG_UNMANAGED_##id = 1u << AG_UNMANAGED_IDX_##id,
+    AG_UNMANAGED_KINDS(AG_UM_BIT)
+#undef AG_UM_BIT
+};
+
+/* The bit for a config word ("rule"), 0 when unknown. */
+unsigned ag_unmanaged_bit(const char *word);
+/* The config word and the statement of a single bit. */
+const char *ag_unmanaged_word(unsigned bit);
+const char *ag_unmanaged_stmt(unsigned bit);
 
 typedef struct ag_config {
     char *path; /* the file read, NULL when none */
@@ -31,6 +67,9 @@ typedef struct ag_config {
     char *lock_timeout;      /* NULL = the server's setting */
     char *statement_timeout; /* NULL = the server's setting */
     char *lock_wait;         /* NULL = the default (60 s) */
+    unsigned unmanaged;      /* AG_UNMANAGED_* bits from [unmanaged] kinds */
+    char **exclude;          /* [exclude] objects: "schema.name" each */
+    size_t nexclude;
 } ag_config;
 
 void ag_config_init(ag_config *cfg);

@@ -32,4 +32,23 @@ void ag_loader_free(ag_loader *ld);
 int ag_load_paths(ag_catalog *cat, const char *const *paths, size_t npaths,
                   ag_diag *diag, ag_error *err);
 
+/* What autogen.ini leaves out of the models. */
+typedef struct ag_load_opts {
+    /* Statements of these kinds (AG_UNMANAGED_* bits, config.h: the
+     * [unmanaged] section) are skipped with a warning, not errors. */
+    unsigned unmanaged;
+    /* [exclude] objects: "schema.name"; statements creating or altering
+     * them (or indexes, triggers, rules and comments on them) are skipped
+     * with a warning. */
+    const char *const *exclude;
+    size_t nexclude;
+} ag_load_opts;
+
+/* Set the options (borrowed; they must outlive the loader).  Call before
+ * adding files. */
+void ag_loader_set_opts(ag_loader *ld, const ag_load_opts *opts);
+/* ag_load_paths with options (NULL: none). */
+int ag_load_paths_opts(ag_catalog *cat, const char *const *paths, size_t npaths,
+                       const ag_load_opts *opts, ag_diag *diag, ag_error *err);
+
 #endif

@@ -102,6 +102,13 @@ uint32_t ag_hazard_parse(const char *name);
     X(CREATE_VIEW, "create_view")                                              \
     X(REPLACE_VIEW, "replace_view")                                            \
     X(DROP_VIEW, "drop_view")                                                  \
+    X(CREATE_AGGREGATE, "create_aggregate")                                    \
+    X(REPLACE_AGGREGATE, "replace_aggregate")                                  \
+    X(DROP_AGGREGATE, "drop_aggregate")                                        \
+    X(CREATE_OPERATOR, "create_operator")                                      \
+    X(DROP_OPERATOR, "drop_operator")                                          \
+    X(CREATE_CAST, "create_cast")                                              \
+    X(DROP_CAST, "drop_cast")                                                  \
     X(SET_COMMENT, "set_comment")
 
 typedef enum ag_op_type {

@@ -80,7 +80,9 @@ load_models(const cli_opts *o, ag_catalog *cat)
     ag_diag_init(&diag);
     ag_error err = {0};
     const char *paths[] = {o->models};
-    int rc = ag_load_paths(cat, paths, 1, &diag, &err);
+    ag_load_opts lo = {o->cfg.unmanaged, (const char *const *)o->cfg.exclude,
+                       o->cfg.nexclude};
+    int rc = ag_load_paths_opts(cat, paths, 1, &lo, &diag, &err);
     print_diagnostics(o, &diag);
     ag_diag_free(&diag);
     if (rc) {
@@ -88,6 +90,8 @@ load_models(const cli_opts *o, ag_catalog *cat)
         return EXIT_ERROR;
     }
     ag_catalog_restrict(cat, o->schemas, o->nschemas);
+    ag_catalog_exclude(cat, (const char *const *)o->cfg.exclude,
+                       o->cfg.nexclude);
     if (o->verbosity > 0) {
         double secs = now_seconds() - t0, mb = model_bytes(o->models) / 1e6;
         fprintf(stderr,
@@ -139,6 +143,16 @@ read_database(const cli_opts *o, PGconn *conn, ag_catalog *cat)
     if (ag_introspect(conn, &io, cat, &st, &err) != 0) {
         cli_error("%s", err.msg);
         return EXIT_ERROR;
+    }
+    /* [exclude] objects: left out on the database side too, with a note. */
+    if (o->cfg.nexclude) {
+        size_t gone = ag_catalog_exclude(
+            cat, (const char *const *)o->cfg.exclude, o->cfg.nexclude);
+        if (o->verbosity >= 0)
+            fprintf(stderr,
+                    "autogen: note: %zu database object%s left out ([exclude] "
+                    "objects in %s)\n",
+                    gone, gone == 1 ? "" : "s", o->cfg.path);
     }
     if (o->verbosity > 0)
         fprintf(stderr,

@@ -53,7 +53,21 @@ static const char ini_template[] =
     "; -- autogen:hazards header line; a coming version will refuse\n"
     "; (exit 3) hazards not listed here:\n"
     "; allow_hazards = deletes-data, table-rewrite, access-exclusive-lock, "
-    "index-build\n";
+    "index-build\n"
+    "\n"
+    "; Object kinds autogen does not manage.  In models they are errors\n"
+    "; (file:line) unless listed here; listed, they are skipped with a\n"
+    "; warning and left out of the diff (the database side never reads\n"
+    "; them).  Kinds: rule, foreign_table, server, foreign_data_wrapper,\n"
+    "; user_mapping, table_as (CREATE TABLE AS / SELECT INTO).\n"
+    "; [unmanaged]\n"
+    "; kinds = rule, foreign_table, server\n"
+    "\n"
+    "; Objects left out of the diff on both sides (schema.name; every\n"
+    "; overload of a function; a table with its indexes, constraints and\n"
+    "; triggers), e.g. one the database holds but no DDL can recreate.\n"
+    "; [exclude]\n"
+    "; objects = app.legacy_view\n";
 
 /* Create a folder unless it exists; say which happened. */
 static int

@@ -30,6 +30,9 @@ ag_config_free(ag_config *cfg)
     for (size_t i = 0; i < cfg->nschemas; i++)
         free(cfg->schemas[i]);
     free(cfg->schemas);
+    for (size_t i = 0; i < cfg->nexclude; i++)
+        free(cfg->exclude[i]);
+    free(cfg->exclude);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -39,6 +42,45 @@ ag_config_add_schema(ag_config *cfg, const char *schema)
     cfg->schemas =
         ag_xrealloc(cfg->schemas, (cfg->nschemas + 1) * sizeof *cfg->schemas);
     cfg->schemas[cfg->nschemas++] = ag_xstrdup(schema);
+}
+
+static const struct {
+    const char *word, *stmt;
+} unmanaged_kinds[] = {
+#define AG_UM_ROW(id, word, stmt) {word, stmt},
+    AG_UNMANAGED_KINDS(AG_UM_ROW)
+#undef AG_UM_ROW
+};
+enum { NUNMANAGED = sizeof unmanaged_kinds / sizeof unmanaged_kinds[0] };
+
+unsigned
+ag_unmanaged_bit(const char *word)
+{
+    for (unsigned i = 0; i < NUNMANAGED; i++)
+        if (strcmp(word, unmanaged_kinds[i].word) == 0)
+            return 1u << i;
+    return 0;
+}
+
+static unsigned
+bit_index(unsigned bit)
+{
+    unsigned i = 0;
+    while (i < NUNMANAGED && !(bit & (1u << i)))
+        i++;
+    return i < NUNMANAGED ? i : 0;
+}
+
+const char *
+ag_unmanaged_word(unsigned bit)
+{
+    return unmanaged_kinds[bit_index(bit)].word;
+}
+
+const char *
+ag_unmanaged_stmt(unsigned bit)
+{
+    return unmanaged_kinds[bit_index(bit)].stmt;
 }
 
 /* Debian's libinih calls handlers without a line number, so the reader
@@ -74,10 +116,60 @@ on_entry(void *user, const char *section, const char *key, const char *value)
     read_state *st = user;
     int lineno = st->line;
     ag_config *cfg = st->cfg;
+    if (strcmp(section, "unmanaged") == 0 && strcmp(key, "kinds") == 0) {
+        /* kinds = rule, foreign_table: left out of the diff */
+        char *copy = ag_xstrdup(value), *save = NULL;
+        for (char *tok = strtok_r(copy, ", \t", &save); tok;
+             tok = strtok_r(NULL, ", \t", &save)) {
+            unsigned bit = ag_unmanaged_bit(tok);
+            if (!bit) {
+                ag_buf b;
+                ag_buf_init(&b);
+                for (unsigned i = 0; i < NUNMANAGED; i++)
+                    ag_buf_printf(&b, "%s%s", i ? ", " : "",
+                                  unmanaged_kinds[i].word);
+                st->rc = ag_errorf(st->err, AG_ECONFIG,
+                                   "%s:%d: [unmanaged] kinds: unknown kind %s "
+                                   "(known: %s)",
+                                   cfg->path, lineno, tok, b.data);
+                ag_buf_free(&b);
+                free(copy);
+                return 0;
+            }
+            cfg->unmanaged |= bit;
+        }
+        free(copy);
+        return 1;
+    }
+    if (strcmp(section, "exclude") == 0 && strcmp(key, "objects") == 0) {
+        /* objects = test.broken_view, app.t: qualified names */
+        char *copy = ag_xstrdup(value), *save = NULL;
+        for (char *tok = strtok_r(copy, ", \t", &save); tok;
+             tok = strtok_r(NULL, ", \t", &save)) {
+            if (!strchr(tok, '.')) {
+                st->rc = ag_errorf(st->err, AG_ECONFIG,
+                                   "%s:%d: [exclude] objects: %s is not "
+                                   "schema-qualified (write schema.name)",
+                                   cfg->path, lineno, tok);
+                free(copy);
+                return 0;
+            }
+            cfg->exclude = ag_xrealloc(cfg->exclude, (cfg->nexclude + 1) *
+                                                         sizeof *cfg->exclude);
+            cfg->exclude[cfg->nexclude++] = ag_xstrdup(tok);
+        }
+        free(copy);
+        return 1;
+    }
     if (strcmp(section, "autogen") != 0) {
-        st->rc = ag_errorf(st->err, AG_ECONFIG,
-                           "%s:%d: unknown section [%s] (expected [autogen])",
-                           cfg->path, lineno, section);
+        bool known = strcmp(section, "unmanaged") == 0 ||
+                     strcmp(section, "exclude") == 0;
+        st->rc =
+            ag_errorf(st->err, AG_ECONFIG,
+                      "%s:%d: unknown %s [%s] (expected [autogen], "
+                      "[unmanaged] with kinds = ... or [exclude] with "
+                      "objects = ...)",
+                      cfg->path, lineno, known ? "key in" : "section", section);
         return 0;
     }
     if (strcmp(key, "models") == 0) {

@@ -298,6 +298,7 @@ ag_diff(const ag_catalog *from, const ag_catalog *to, ag_plan *plan,
     df_sequences(&c);
     df_routines(&c); /* after tables: orders functions against them */
     df_views(&c);    /* last: edges to the index and trigger ops */
+    df_defs(&c);     /* after routines: orders against function ops */
     diff_schemas(&c);
     diff_extensions(&c);
     int rc = c.fail ? ag_errorf(err, AG_EUNSUPPORTED, "%s", c.fail)

@@ -22,9 +22,13 @@ enum {
     P_COMPOSITE = 34, /* create composite type, its attributes */
     P_DOMAIN_ON_COMPOSITE = 36, /* a domain over a composite type */
     P_SEQUENCE = 40,            /* create/alter sequence, OWNED BY NONE */
-    P_DROP_VIEW = 41,    /* before anything a view reads changes or goes */
-    P_DROP_TRIGGER = 42, /* always safe early; before a function goes */
-    P_FUNCTION = 45,     /* create / replace, and drop before re-create */
+    P_DROP_VIEW = 41,      /* before anything a view reads changes or goes */
+    P_DROP_TRIGGER = 42,   /* always safe early; before a function goes */
+    P_DROP_DEF_EARLY = 44, /* aggregate/operator/cast re-created */
+    P_FUNCTION = 45,       /* create / replace, and drop before re-create */
+    P_AGGREGATE = 46,
+    P_OPERATOR = 47,
+    P_CAST = 48,
     P_DROP_FK = 50,
     P_DROP_CONSTRAINT = 60, /* other constraints, and indexes */
     P_CREATE_TABLE = 70,
@@ -43,6 +47,9 @@ enum {
     P_OWNED_BY = 130,
     P_DROP_TABLE = 140,
     P_DROP_SEQUENCE = 150,
+    P_DROP_CAST = 152,
+    P_DROP_OPERATOR = 153,
+    P_DROP_AGGREGATE = 154,
     P_DROP_FUNCTION = 155, /* after the tables whose defaults use it */
     P_DROP_DOMAIN_ON_COMPOSITE = 156,
     P_DROP_COMPOSITE = 157, /* after the functions that use it */
@@ -205,6 +212,8 @@ void df_views(df_ctx *c);
 /* diff_routines.c: is the from function f dropped, or dropped and created
  * again (computed from the catalogs, whichever pass asks first)? */
 bool df_function_goes(df_ctx *c, const ag_function *f);
+/* ---- diff_defs.c: aggregates, operators, casts (after df_routines) ---- */
+void df_defs(df_ctx *c);
 
 /* ---- diff_types.c ---- */
 void df_enums(df_ctx *c);

@@ -34,5 +34,9 @@ void em_rename_changes(ag_buf *out, const ag_op *op);
 void em_view_sql(const ag_op *op, ag_buf *out);
 void em_view_comment_target(ag_buf *out, const ag_op *op);
 void em_view_object(ag_buf *out, const ag_op *op);
+/* Aggregate, operator and cast ops (emit_defs.c): the SQL, and the object
+ * as summaries name it ("aggregate public.f(text)"). */
+void em_def_sql(const ag_op *op, ag_buf *out);
+void em_def_object(ag_buf *out, const ag_op *op);
 
 #endif

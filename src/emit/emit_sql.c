@@ -663,6 +663,15 @@ ag_emit_op_sql(const ag_op *op, ag_buf *out)
     case AG_OP_DROP_VIEW:
         em_view_sql(op, out);
         break;
+    case AG_OP_CREATE_AGGREGATE:
+    case AG_OP_REPLACE_AGGREGATE:
+    case AG_OP_DROP_AGGREGATE:
+    case AG_OP_CREATE_OPERATOR:
+    case AG_OP_DROP_OPERATOR:
+    case AG_OP_CREATE_CAST:
+    case AG_OP_DROP_CAST:
+        em_def_sql(op, out);
+        break;
     default:
         emit_column_op(out, op);
         break;

@@ -65,6 +65,9 @@ sign_of(ag_op_type t)
     case AG_OP_ADD_ATTRIBUTE:
     case AG_OP_ADD_DOMAIN_CHECK:
     case AG_OP_CREATE_VIEW:
+    case AG_OP_CREATE_AGGREGATE:
+    case AG_OP_CREATE_OPERATOR:
+    case AG_OP_CREATE_CAST:
         return '+';
     case AG_OP_DROP_SCHEMA:
     case AG_OP_DROP_EXTENSION:
@@ -82,6 +85,9 @@ sign_of(ag_op_type t)
     case AG_OP_DROP_ATTRIBUTE:
     case AG_OP_DROP_DOMAIN_CHECK:
     case AG_OP_DROP_VIEW:
+    case AG_OP_DROP_AGGREGATE:
+    case AG_OP_DROP_OPERATOR:
+    case AG_OP_DROP_CAST:
         return '-';
     default:
         return '~';
@@ -114,6 +120,11 @@ put_object(ag_buf *out, const ag_op *op)
     }
     if (op->kind == AG_KIND_VIEW) {
         em_view_object(out, op);
+        return;
+    }
+    if (op->kind == AG_KIND_AGGREGATE || op->kind == AG_KIND_OPERATOR ||
+        op->kind == AG_KIND_CAST) {
+        em_def_object(out, op);
         return;
     }
     ag_buf_printf(out, "%s ", ag_kind_name(op->kind));

@@ -104,5 +104,8 @@ int ag_intro_triggers(ag_intro *s, ag_error *err);
 /* Views and materialized views with their columns and dependencies:
  * three queries, the last two only when there are views. */
 int ag_intro_views(ag_intro *s, ag_error *err);
+int ag_intro_aggregates(ag_intro *s, ag_error *err); /* intro_defs.c */
+int ag_intro_operators(ag_intro *s, ag_error *err);  /* intro_defs.c */
+int ag_intro_casts(ag_intro *s, ag_error *err);      /* intro_defs.c */
 
 #endif

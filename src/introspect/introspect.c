@@ -191,6 +191,7 @@ static const kind_fn kinds[] = {
     ag_intro_functions,   ag_intro_tables,     ag_intro_columns,
     ag_intro_constraints, ag_intro_indexes,    ag_intro_triggers,
     ag_intro_views,
+    ag_intro_aggregates,  ag_intro_operators,  ag_intro_casts,
 };
 
 /* Run every kind inside our own transaction (ended by COMMIT, or ROLLBACK

@@ -273,6 +273,20 @@ ld_apply_alter_table(ag_loader *ld, const ld_pending *p)
 {
     PgQuery__AlterTableStmt *s = p->node;
     ld_pos pos = p->pos;
+    /* ALTER INDEX ... ALTER COLUMN n SET STATISTICS (danbooru): a planner
+     * setting, ignored like the table form. */
+    bool stats_only = s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX;
+    for (size_t i = 0; stats_only && i < s->n_cmds; i++)
+        stats_only =
+            s->cmds[i]->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_CMD &&
+            s->cmds[i]->alter_table_cmd->subtype ==
+                PG_QUERY__ALTER_TABLE_TYPE__AT_SetStatistics;
+    if (stats_only && s->n_cmds) {
+        ld_warn(ld, pos,
+                "storage and planner settings are not managed by autogen; "
+                "ignored");
+        return;
+    }
     if (s->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
         ld_error(ld, pos, "ALTER %s is not supported in models",
                  s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX

@@ -253,18 +253,11 @@ stmt_word(const ag_node *n)
 }
 
 static void
-unsupported(ag_loader *ld, ld_pos pos, const char *what)
-{
-    ld_error(ld, pos,
-             "%s is not managed by autogen yet; remove it from the models "
-             "or exclude its schema",
-             what);
-}
-
-static void
 dispatch(ag_loader *ld, ld_pos pos, ag_node *n)
 {
     ld->seq++;
+    if (ld_unmanaged(ld, pos, n) || ld_excluded(ld, pos, n))
+        return;
     switch (n->node_case) {
     case PG_QUERY__NODE__NODE_CREATE_STMT:
         ld_create_table(ld, pos, n->create_stmt);
@@ -331,6 +324,11 @@ dispatch(ag_loader *ld, ld_pos pos, ag_node *n)
     case PG_QUERY__NODE__NODE_TRANSACTION_STMT:
         break;
     case PG_QUERY__NODE__NODE_DROP_STMT:
+        /* DROP ... IF EXISTS x before CREATE x (scripts made re-runnable)
+         * changes nothing in a declaration; see docs/coverage.md. */
+        if (ld_drop_if_exists_noop(ld, n->drop_stmt))
+            break;
+        /* fall through */
     case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
     case PG_QUERY__NODE__NODE_RENAME_STMT:
         ld_error(ld, pos,
@@ -360,7 +358,11 @@ dispatch(ag_loader *ld, ld_pos pos, ag_node *n)
         ld_create_matview(ld, pos, n->create_table_as_stmt);
         break;
     case PG_QUERY__NODE__NODE_DO_STMT:
-        unsupported(ld, pos, "DO block");
+        ld_do_block(ld, pos, n->do_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_DEFINE_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_CAST_STMT:
+        ld_define(ld, pos, n);
         break;
     default: {
         const char *w = stmt_word(n);
@@ -368,6 +370,12 @@ dispatch(ag_loader *ld, ld_pos pos, ag_node *n)
         break;
     }
     }
+}
+
+void
+ld_dispatch(ag_loader *ld, ld_pos pos, ag_node *n)
+{
+    dispatch(ld, pos, n);
 }
 
 /* Skip whitespace and comments so a caret lands on the statement's first
@@ -555,6 +563,7 @@ ag_loader_finish(ag_loader *ld, ag_error *err)
     ld_resolve(ld);
     ld_resolve_routines(ld);
     ld_bind_directives(ld);
+    ld_resolve_defs(ld);
     ag_catalog_seal(ld->cat);
     if (ld->diag->nerrors)
         return ag_errorf(err, AG_EPARSE, "%zu error%s in the model files",
@@ -582,11 +591,25 @@ ag_loader_free(ag_loader *ld)
     free(ld);
 }
 
+void
+ag_loader_set_opts(ag_loader *ld, const ag_load_opts *opts)
+{
+    ld->opts = opts ? *opts : (ag_load_opts){0};
+}
+
 int
 ag_load_paths(ag_catalog *cat, const char *const *paths, size_t npaths,
               ag_diag *diag, ag_error *err)
 {
+    return ag_load_paths_opts(cat, paths, npaths, NULL, diag, err);
+}
+
+int
+ag_load_paths_opts(ag_catalog *cat, const char *const *paths, size_t npaths,
+                   const ag_load_opts *opts, ag_diag *diag, ag_error *err)
+{
     ag_loader *ld = ag_loader_new(cat, diag);
+    ag_loader_set_opts(ld, opts);
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < npaths; i++)
         rc = ag_loader_add_path(ld, paths[i], err);

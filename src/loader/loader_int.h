@@ -42,6 +42,8 @@ typedef enum ld_pending_kind {
     PEND_ROUTINE_COMMENT, /* COMMENT ON FUNCTION/PROCEDURE/TRIGGER */
     PEND_VIEW,            /* a view's relations, resolved (load_view.c);
                              `node` is the ag_view */
+    PEND_DEFINE,          /* CREATE AGGREGATE / OPERATOR / CAST: node is the
+                             statement (load_define.c) */
 } ld_pending_kind;
 
 /* Work that needs the whole model first, done in ag_loader_finish in the
@@ -88,6 +90,7 @@ struct ag_loader {
     size_t npk_of;
     ld_directive *dirs; /* rename directives of every file */
     size_t ndirs, capdirs;
+    ag_load_opts opts; /* [unmanaged] and [exclude] of autogen.ini */
 };
 
 /* diagnostics */
@@ -140,6 +143,26 @@ void ld_resolve_views(ag_loader *ld);
 ag_view *ld_find_view(ag_loader *ld, const ld_search_path *path,
                       const char *schema, const char *name);
 void ld_variable_set(ag_loader *ld, ld_pos pos, PgQuery__VariableSetStmt *s);
+/* One statement, as if it stood at pos (loader.c); DO blocks use it. */
+void ld_dispatch(ag_loader *ld, ld_pos pos, ag_node *n);
+
+/* load_define.c: aggregates, operators and casts, deferred; resolved
+ * after the routines.  A DROP ... IF EXISTS naming only objects the models
+ * have not declared so far is a no-op (true). */
+void ld_define(ag_loader *ld, ld_pos pos, ag_node *n);
+void ld_resolve_defs(ag_loader *ld);
+bool ld_drop_if_exists_noop(ag_loader *ld, PgQuery__DropStmt *s);
+
+/* load_do.c: the plain DDL inside a DO block, loaded as model statements. */
+void ld_do_block(ag_loader *ld, ld_pos pos, PgQuery__DoStmt *s);
+
+/* load_unmanaged.c: statements of kinds autogen does not manage.  Returns
+ * true when n is one (then it was skipped with a warning, when its kind is
+ * listed under [unmanaged], else reported as an error). */
+bool ld_unmanaged(ag_loader *ld, ld_pos pos, ag_node *n);
+/* True when n creates or alters an object listed under [exclude] (then it
+ * was skipped with a warning). */
+bool ld_excluded(ag_loader *ld, ld_pos pos, ag_node *n);
 
 /* shared by table and sequence code */
 ag_column *ld_add_column(ag_loader *ld, ld_pos pos, ag_table *tbl,

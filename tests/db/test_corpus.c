@@ -30,7 +30,8 @@ struct schema_param {
     int missing; /* the corpus is absent: a single placeholder that skips */
 };
 
-static const char *const clean_schemas[] = {"chinook", "temporal", "synapse"};
+static const char *const clean_schemas[] = {"chinook", "temporal", "synapse",
+                                            "temporal-visibility"};
 
 static const char *
 corpus_root(void)
@@ -155,7 +156,13 @@ ParameterizedTest(struct schema_param *p, corpus, zero_drift, .timeout = 1800)
     char models[640];
     snprintf(models, sizeof models, "%s/schema.sql", p->dir);
     char *url = agt_db_url(db);
-    const char *args[] = {"check", "--url", url, "--models", models, NULL};
+    /* tests/corpus/<name>.ini, when present, is the schema's autogen.ini:
+     * [unmanaged] kinds and [exclude] objects, each with its reason. */
+    char ini[640];
+    snprintf(ini, sizeof ini, "%s/tests/corpus/%s.ini", AG_SOURCE_DIR, p->name);
+    int has_ini = access(ini, R_OK) == 0;
+    const char *args[] = {"check", "--url", url, "--models", models,
+                          has_ini ? "--config" : NULL, ini, NULL};
     agt_result r;
     agt_autogen(args, &r);
 

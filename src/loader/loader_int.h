@@ -40,6 +40,9 @@ typedef enum ld_pending_kind {
     PEND_TRIGGER,         /* CREATE TRIGGER: its table and function resolved
                              once every file is in (load_trigger.c) */
     PEND_ROUTINE_COMMENT, /* COMMENT ON FUNCTION/PROCEDURE/TRIGGER */
+    PEND_INHERIT,         /* PARTITION OF / INHERITS: parents resolved and
+                             columns merged once every table is in */
+    PEND_INDEX_ATTACH,    /* ALTER INDEX ... ATTACH PARTITION: after indexes */
 } ld_pending_kind;
 
 /* Work that needs the whole model first, done in ag_loader_finish in the
@@ -128,6 +131,20 @@ void ld_seq_defaults(ag_sequence *seq, bool have_min, bool have_max,
 /* Identity on a column: kind 'a'/'d' and its sequence options. */
 void ld_set_identity(ag_loader *ld, ld_pos pos, ag_column *col, char kind,
                      PgQuery__Node **opts, size_t nopts);
+
+/* partitions and inheritance (load_partition.c) */
+/* CREATE TABLE's PARTITION BY / PARTITION OF / INHERITS parts. */
+void ld_partitioning(ag_loader *ld, ld_pos pos, ag_table *tbl,
+                     PgQuery__CreateStmt *s);
+/* ALTER TABLE parent ATTACH PARTITION child FOR VALUES ... */
+void ld_attach_partition(ag_loader *ld, const ld_pending *p, ag_table *parent,
+                         PgQuery__PartitionCmd *pc);
+/* ALTER INDEX ... ATTACH PARTITION: deferred; true when p was one. */
+bool ld_alter_index_attach(ag_loader *ld, const ld_pending *p);
+/* PEND_INHERIT, in statement order (after ALTER TABLE). */
+void ld_resolve_inherit(ag_loader *ld, const ld_pending *p);
+/* PEND_INDEX_ATTACH (after indexes and constraints). */
+void ld_resolve_index_attach(ag_loader *ld, const ld_pending *p);
 
 /* resolution after every file is in (resolve.c) */
 void ld_resolve(ag_loader *ld);

@@ -94,7 +94,11 @@ uint32_t ag_hazard_parse(const char *name);
     X(CREATE_TRIGGER, "create_trigger")                                        \
     X(REPLACE_TRIGGER, "replace_trigger")                                      \
     X(DROP_TRIGGER, "drop_trigger")                                            \
-    X(SET_COMMENT, "set_comment")
+    X(SET_COMMENT, "set_comment")                                              \
+    X(ATTACH_PARTITION, "attach_partition")                                    \
+    X(DETACH_PARTITION, "detach_partition")                                    \
+    X(ADD_INHERIT, "add_inherit")                                              \
+    X(DROP_INHERIT, "drop_inherit")
 
 typedef enum ag_op_type {
 #define AG_OP_ENUM(id, name) AG_OP_##id,
@@ -145,6 +149,9 @@ typedef struct ag_op {
     bool owner_none;         /* SET_SEQUENCE_OWNER: OWNED BY NONE */
     const char *comment;     /* SET_COMMENT: new text, NULL = IS NULL */
     const char *old_comment; /* SET_COMMENT: previous text */
+    /* ATTACH/DETACH_PARTITION, ADD/DROP_INHERIT: the parent table (the op
+     * itself is named after the child). */
+    ag_qname parent;
 
     /* Sort key: (prio, name.schema, key, sub, step, kind, type, label). */
     const char *key, *sub;

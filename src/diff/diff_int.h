@@ -24,6 +24,8 @@ enum {
     P_DROP_TRIGGER = 42,        /* always safe early; before a function goes */
     P_FUNCTION = 45, /* create / replace, and drop before re-create */
     P_DROP_FK = 50,
+    P_DETACH = 55,          /* DETACH PARTITION, NO INHERIT: before the parent
+                               changes or goes */
     P_DROP_CONSTRAINT = 60, /* other constraints, and indexes */
     P_CREATE_TABLE = 70,
     P_RENAME_COLUMN = 75,
@@ -33,6 +35,8 @@ enum {
     P_DROP_COLUMN = 90,
     P_ADD_CONSTRAINT = 100, /* primary key, unique, check, exclude */
     P_CREATE_INDEX = 110,
+    P_ATTACH = 115, /* ATTACH PARTITION, INHERIT: once both tables and
+                       the parent's indexes are in shape */
     P_ADD_FK = 120,
     P_CREATE_TRIGGER = 125, /* after its table and its function */
     P_OWNED_BY = 130,
@@ -141,6 +145,15 @@ const ag_column *df_from_column(df_ctx *c, const char *schema,
 /* The to-side name of a kept from column (follows renames), or NULL. */
 const char *df_column_new_name(df_ctx *c, const char *schema, const char *table,
                                const char *col);
+
+/* ---- diff_parts.c: partitions and inheritance ---- */
+/* Attach/detach, inherit/no inherit, and the order of CREATE and DROP
+ * TABLE between parents and children.  Runs after df_tables. */
+void df_partitions(df_ctx *c);
+/* Are the columns of this pair of tables left to their parent?  True when
+ * either side is a partition (PostgreSQL keeps a partition's columns
+ * equal to its parent's). */
+bool df_columns_inherited(const ag_table *ft, const ag_table *tt);
 
 /* ---- typechange.c ---- */
 typedef struct df_typechange {

@@ -15,6 +15,7 @@
  * its own; a PRIMARY KEY / UNIQUE index attached that way takes its
  * constraint with it (PostgreSQL marks the constraint as the parent's).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "autogen/canon_partition.h"
@@ -183,8 +184,6 @@ find_index_like(ag_loader *ld, const char *schema, const char *name)
     ag_object *o = ag_catalog_find(ld->cat, AG_KIND_INDEX, schema, name);
     if (o)
         return o;
-    if (!ag_catalog_conname_taken(ld->cat, schema, name))
-        return NULL;
     for (size_t i = 0; i < ld->cat->nobjs; i++) {
         ag_object *k = ld->cat->objs[i];
         if (k && k->kind == AG_KIND_CONSTRAINT &&
@@ -228,4 +227,36 @@ ld_resolve_index_attach(ag_loader *ld, const ld_pending *p)
         return;
     }
     ag_catalog_remove(ld->cat, child);
+}
+
+/*
+ * A partition's CHECK constraint named like one of its parent's is the
+ * parent's: ATTACH PARTITION merges the two and the partition's copy stops
+ * being local (pg_dump writes it in the partition's CREATE TABLE so that
+ * the ATTACH can skip its validation scan).  Collected first, removed
+ * after, so a sub-partition still finds its parent's copy.
+ */
+void
+ld_resolve_partition_checks(ag_loader *ld)
+{
+    ag_object **drop = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < ld->cat->nobjs; i++) {
+        ag_object *o = ld->cat->objs[i];
+        if (!o || o->kind != AG_KIND_CONSTRAINT)
+            continue;
+        ag_constraint *k = (ag_constraint *)o;
+        if (k->type != AG_CON_CHECK)
+            continue;
+        ag_table *t = ag_catalog_table(ld->cat, o->name.schema, k->table);
+        if (!t || !t->parent.name ||
+            !ag_catalog_find_constraint(ld->cat, t->parent.schema,
+                                        t->parent.name, o->name.name))
+            continue;
+        drop = ag_xrealloc(drop, (n + 1) * sizeof *drop);
+        drop[n++] = o;
+    }
+    for (size_t i = 0; i < n; i++)
+        ag_catalog_remove(ld->cat, drop[i]);
+    free(drop);
 }

@@ -145,6 +145,8 @@ bool ld_alter_index_attach(ag_loader *ld, const ld_pending *p);
 void ld_resolve_inherit(ag_loader *ld, const ld_pending *p);
 /* PEND_INDEX_ATTACH (after indexes and constraints). */
 void ld_resolve_index_attach(ag_loader *ld, const ld_pending *p);
+/* Partitions' copies of their parents' CHECKs (after constraints). */
+void ld_resolve_partition_checks(ag_loader *ld);
 
 /* resolution after every file is in (resolve.c) */
 void ld_resolve(ag_loader *ld);

@@ -632,6 +632,7 @@ ld_resolve(ag_loader *ld)
     for (size_t i = 0; i < n; i++)
         if (order[i]->kind == PEND_INDEX_ATTACH)
             ld_resolve_index_attach(ld, order[i]);
+    ld_resolve_partition_checks(ld);
     for (size_t i = 0; i < n; i++)
         if (order[i]->kind == PEND_COMMENT)
             resolve_comment(ld, order[i]);

@@ -622,9 +622,9 @@ ag_catalog_dump(const ag_catalog *cat, ag_buf *out)
                     ag_buf_printf(out, " partition-of=%s.%s bound=%s",
                                   t->parent.schema, t->parent.name,
                                   t->bound->canon);
-                for (size_t k = 0; k < t->ninherits; k++)
-                    ag_buf_printf(out, " inherits=%s.%s", t->inherits[k].schema,
-                                  t->inherits[k].name);
+                for (size_t h = 0; h < t->ninherits; h++)
+                    ag_buf_printf(out, " inherits=%s.%s", t->inherits[h].schema,
+                                  t->inherits[h].name);
                 for (size_t c = 0; c < t->ncols; c++) {
                     const ag_column *col = &t->cols[c];
                     ag_buf_printf(out, "\n  column %s %s", col->name,

@@ -146,6 +146,10 @@ typedef struct ag_column {
     const char *comment;
     const char *renamed_from; /* rename directive, NULL when none */
     ag_srcloc loc;
+    /* Only inherited (attislocal false): the column comes from a parent
+     * (INHERITS, PARTITION OF) and is not declared by the table itself;
+     * the differ leaves it to the parent. */
+    bool inherited;
 } ag_column;
 
 typedef struct ag_table {
@@ -153,6 +157,21 @@ typedef struct ag_table {
     ag_column *cols; /* in declaration (attnum) order */
     size_t ncols;
     char persistence; /* 'p' permanent, 'u' unlogged */
+    /* Partitioned table: the key as pg_get_partkeydef prints it,
+     * "RANGE (created_at)" (sql emit-ready, canon compared); NULL when not
+     * partitioned.  partcols: the key's plain columns in order, NULL for an
+     * expression element. */
+    const ag_expr *partkey;
+    const char **partcols;
+    size_t npartcols;
+    /* Partition: its partitioned table (parent.name NULL when not one) and
+     * bound, "FOR VALUES FROM ('a') TO ('b')" or "DEFAULT"; bound.canon has
+     * every value as the server prints it (see src/canon/partition.c). */
+    ag_qname parent;
+    const ag_expr *bound;
+    /* INHERITS: parents in order (never set for a partition). */
+    ag_qname *inherits;
+    size_t ninherits;
 } ag_table;
 
 /* CREATE TYPE ... AS (...).  Attributes reuse ag_column: only name, type,

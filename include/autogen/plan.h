@@ -109,6 +109,10 @@ uint32_t ag_hazard_parse(const char *name);
     X(DROP_OPERATOR, "drop_operator")                                          \
     X(CREATE_CAST, "create_cast")                                              \
     X(DROP_CAST, "drop_cast")                                                  \
+    X(ATTACH_PARTITION, "attach_partition")                                    \
+    X(DETACH_PARTITION, "detach_partition")                                    \
+    X(ADD_INHERIT, "add_inherit")                                              \
+    X(DROP_INHERIT, "drop_inherit")                                            \
     X(SET_COMMENT, "set_comment")
 
 typedef enum ag_op_type {
@@ -162,6 +166,9 @@ typedef struct ag_op {
     bool owner_none;         /* SET_SEQUENCE_OWNER: OWNED BY NONE */
     const char *comment;     /* SET_COMMENT: new text, NULL = IS NULL */
     const char *old_comment; /* SET_COMMENT: previous text */
+    /* ATTACH/DETACH_PARTITION, ADD/DROP_INHERIT: the parent table (the op
+     * itself is named after the child). */
+    ag_qname parent;
 
     /* Sort key: (prio, name.schema, key, sub, step, kind, type, label). */
     const char *key, *sub;

@@ -635,6 +635,15 @@ ag_catalog_dump(const ag_catalog *cat, ag_buf *out)
                 /* The table's own comment belongs on its line, not after
                  * the last column. */
                 dump_str(out, "comment", o->comment);
+                if (t->partkey)
+                    dump_str(out, "partition-by", t->partkey->canon);
+                if (t->parent.name)
+                    ag_buf_printf(out, " partition-of=%s.%s bound=%s",
+                                  t->parent.schema, t->parent.name,
+                                  t->bound->canon);
+                for (size_t h = 0; h < t->ninherits; h++)
+                    ag_buf_printf(out, " inherits=%s.%s", t->inherits[h].schema,
+                                  t->inherits[h].name);
                 for (size_t c = 0; c < t->ncols; c++) {
                     const ag_column *col = &t->cols[c];
                     ag_buf_printf(out, "\n  column %s %s", col->name,
@@ -657,6 +666,8 @@ ag_catalog_dump(const ag_catalog *cat, ag_buf *out)
                             col->ident.cycle ? " cycle" : "");
                     if (col->generated)
                         dump_str(out, "generated", col->generated->canon);
+                    if (col->inherited)
+                        ag_buf_put(out, " inherited");
                     dump_str(out, "comment", col->comment);
                 }
                 break;

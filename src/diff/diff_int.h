@@ -30,6 +30,8 @@ enum {
     P_OPERATOR = 47,
     P_CAST = 48,
     P_DROP_FK = 50,
+    P_DETACH = 55,          /* DETACH PARTITION, NO INHERIT: before the parent
+                               changes or goes */
     P_DROP_CONSTRAINT = 60, /* other constraints, and indexes */
     P_CREATE_TABLE = 70,
     P_RENAME = 73, /* tables, indexes, constraints: after drops by old name */
@@ -40,6 +42,8 @@ enum {
     P_DROP_COLUMN = 90,
     P_ADD_CONSTRAINT = 100, /* primary key, unique, check, exclude */
     P_CREATE_INDEX = 110,
+    P_ATTACH = 115, /* ATTACH PARTITION, INHERIT: once both tables and
+                       the parent's indexes are in shape */
     P_ADD_FK = 120,
     P_CREATE_VIEW = 122,    /* once everything it reads exists; then its
                                indexes and triggers */
@@ -180,6 +184,14 @@ bool df_same_type(df_ctx *c, const char *from_type, const char *to_type);
  * queued), or `a` itself when there are none. */
 const ag_enum *df_enum_value_renames(df_ctx *c, const ag_enum *a,
                                      const ag_enum *b);
+/* ---- diff_parts.c: partitions and inheritance ---- */
+/* Attach/detach, inherit/no inherit, and the order of CREATE and DROP
+ * TABLE between parents and children.  Runs after df_tables. */
+void df_partitions(df_ctx *c);
+/* Are the columns of this pair of tables left to their parent?  True when
+ * either side is a partition (PostgreSQL keeps a partition's columns
+ * equal to its parent's). */
+bool df_columns_inherited(const ag_table *ft, const ag_table *tt);
 
 /* ---- typechange.c ---- */
 typedef struct df_typechange {

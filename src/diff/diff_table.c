@@ -434,7 +434,8 @@ create_table(df_ctx *c, const ag_table *tt, const inline_lists *l)
     df_comment(c, AG_KIND_TABLE, tt->obj.name.schema, tt->obj.name.name, NULL,
                NULL, tt->obj.comment, true);
     for (size_t i = 0; i < tt->ncols; i++)
-        column_comment(c, NULL, tt, NULL, &tt->cols[i], true);
+        if (!tt->cols[i].inherited)
+            column_comment(c, NULL, tt, NULL, &tt->cols[i], true);
 }
 
 static void
@@ -453,8 +454,13 @@ diff_table(df_ctx *c, const ag_table *ft, df_table *dt)
                   pt == 'u' ? "UNLOGGED" : "LOGGED",
                   df_qn(c, tt->obj.name.schema, tt->obj.name.name));
     }
+    /* Columns a table only inherits are its parent's business: changed
+     * there, PostgreSQL carries the change over. */
+    bool inherited = df_columns_inherited(ft, tt);
     for (size_t i = 0; i < ft->ncols; i++) {
         const ag_column *fc = &ft->cols[i];
+        if (inherited || fc->inherited)
+            continue;
         if (dt->colfate[i] == C_DROP) {
             ag_op *op = col_op(c, AG_OP_DROP_COLUMN, P_DROP_COLUMN, 0, ft, tt,
                                fc, NULL);
@@ -480,7 +486,7 @@ diff_table(df_ctx *c, const ag_table *ft, df_table *dt)
         bool matched = false;
         for (size_t i = 0; i < ft->ncols && !matched; i++)
             matched = dt->match[i] == &tt->cols[j];
-        if (!matched)
+        if (!matched && !inherited && !tt->cols[j].inherited)
             add_column(c, ft, tt, &tt->cols[j], 0);
     }
     df_comment(c, AG_KIND_TABLE, tt->obj.name.schema, tt->obj.name.name, NULL,
@@ -499,6 +505,10 @@ df_tables(df_ctx *c)
             diff_table(c, ft, dt);
             continue;
         }
+        /* A partition goes with its partitioned table (diff_parts.c). */
+        if (ft->parent.name &&
+            df_table_dropped(c, ft->parent.schema, ft->parent.name))
+            continue;
         ag_op *op = df_new_op(c, AG_OP_DROP_TABLE, P_DROP_TABLE, AG_KIND_TABLE,
                               ft->obj.name.schema, ft->obj.name.name, NULL);
         op->from_obj = &ft->obj;

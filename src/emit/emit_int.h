@@ -38,5 +38,13 @@ void em_view_object(ag_buf *out, const ag_op *op);
  * as summaries name it ("aggregate public.f(text)"). */
 void em_def_sql(const ag_op *op, ag_buf *out);
 void em_def_object(ag_buf *out, const ag_op *op);
+/* Partitions and inheritance (emit_parts.c).  em_partition_head writes
+ * " PARTITION OF parent" after a partition's name and returns true (false,
+ * writing nothing, for other tables); em_table_tail writes what follows
+ * the column list: the bound, INHERITS (...), PARTITION BY ... */
+bool em_partition_head(ag_buf *out, const ag_table *t);
+void em_table_tail(ag_buf *out, const ag_table *t);
+void em_parts_sql(const ag_op *op, ag_buf *out);
+void em_parts_changes(ag_buf *out, const ag_op *op);
 
 #endif

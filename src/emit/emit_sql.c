@@ -382,10 +382,21 @@ emit_create_table(ag_buf *out, const ag_op *op)
     ag_buf_put(out, t->persistence == 'u' ? "CREATE UNLOGGED TABLE "
                                           : "CREATE TABLE ");
     ag_quote_qname(out, op->name.schema, op->name.name);
+    /* A partition takes its columns from its parent (emit_parts.c). */
+    if (em_partition_head(out, t) && op->ninline == 0) {
+        em_table_tail(out, t);
+        end_stmt(out);
+        return;
+    }
     ag_buf_put(out, " (\n");
     size_t n = t->ncols + op->ninline;
+    bool first = true;
     for (size_t i = 0; i < n; i++) {
-        ag_buf_put(out, "    ");
+        /* Inherited columns come with the parent; a partition has none. */
+        if (i < t->ncols && (t->cols[i].inherited || t->parent.name))
+            continue;
+        ag_buf_put(out, first ? "    " : ",\n    ");
+        first = false;
         if (i < t->ncols) {
             column_def(out, &t->cols[i]);
         } else {
@@ -394,9 +405,9 @@ emit_create_table(ag_buf *out, const ag_op *op)
             ag_quote_ident(out, k->obj.name.name);
             ag_buf_printf(out, " %s", k->def.sql);
         }
-        ag_buf_put(out, i + 1 < n ? ",\n" : "\n");
     }
-    ag_buf_putc(out, ')');
+    ag_buf_put(out, first ? ")" : "\n)");
+    em_table_tail(out, t);
     end_stmt(out);
 }
 
@@ -671,6 +682,12 @@ ag_emit_op_sql(const ag_op *op, ag_buf *out)
     case AG_OP_CREATE_CAST:
     case AG_OP_DROP_CAST:
         em_def_sql(op, out);
+        break;
+    case AG_OP_ATTACH_PARTITION:
+    case AG_OP_DETACH_PARTITION:
+    case AG_OP_ADD_INHERIT:
+    case AG_OP_DROP_INHERIT:
+        em_parts_sql(op, out);
         break;
     default:
         emit_column_op(out, op);

@@ -337,6 +337,12 @@ put_change(ag_buf *out, const ag_op *op)
     case AG_OP_RENAME_ENUM_VALUE:
         em_rename_changes(out, op);
         return;
+    case AG_OP_ATTACH_PARTITION:
+    case AG_OP_DETACH_PARTITION:
+    case AG_OP_ADD_INHERIT:
+    case AG_OP_DROP_INHERIT:
+        em_parts_changes(out, op);
+        return;
     case AG_OP_SET_COMMENT:
         ag_buf_put(out, ": comment ");
         put_comment(out, op->old_comment);

@@ -32,10 +32,10 @@
     " AND NOT " AG_SQL_EXT_MEMBER("pg_namespace", n ".oid")
 
 /* A table autogen manages (c: pg_class alias, n: its pg_namespace alias):
- * ordinary or partitioned, not a partition, not temporary, in scope, not
- * an extension member, not the version table. */
+ * ordinary or partitioned (partitions included), not temporary, in scope,
+ * not an extension member, not the version table. */
 #define AG_SQL_TABLE_IN_SCOPE(c, n)                                            \
-    c ".relkind IN ('r', 'p') AND NOT " c ".relispartition"                    \
+    c ".relkind IN ('r', 'p')"                                                 \
       " AND " c ".relpersistence IN ('p', 'u')"                                \
       " AND " AG_SQL_NS_IN_SCOPE(n) " AND NOT " AG_SQL_EXT_MEMBER(             \
           "pg_class", c ".oid") " AND NOT (" n ".nspname = $2::text AND " c    \
@@ -107,5 +107,6 @@ int ag_intro_views(ag_intro *s, ag_error *err);
 int ag_intro_aggregates(ag_intro *s, ag_error *err); /* intro_defs.c */
 int ag_intro_operators(ag_intro *s, ag_error *err);  /* intro_defs.c */
 int ag_intro_casts(ag_intro *s, ag_error *err);      /* intro_defs.c */
+int ag_intro_inherits(ag_intro *s, ag_error *err); /* intro_tables.c */
 
 #endif

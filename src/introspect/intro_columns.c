@@ -33,7 +33,7 @@ static const char columns_sql[] =
     "                                   THEN 0 ELSE ad.adrelid END),\n"
     "       d.description,\n"
     "       s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache,\n"
-    "       s.seqcycle\n"
+    "       s.seqcycle, a.attislocal\n"
     "FROM pg_catalog.pg_attribute a\n"
     "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid\n"
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
@@ -70,7 +70,8 @@ enum {
     C_SEQMIN,
     C_SEQMAX,
     C_SEQCACHE,
-    C_SEQCYCLE
+    C_SEQCYCLE,
+    C_LOCAL
 };
 
 int
@@ -92,6 +93,7 @@ ag_intro_columns(ag_intro *s, ag_error *err)
         col.notnull = ag_intro_bool(res, i, C_NOTNULL);
         col.identity = PQgetvalue(res, i, C_IDENTITY)[0];
         col.comment = ag_intro_dup(s, res, i, C_COMMENT);
+        col.inherited = !ag_intro_bool(res, i, C_LOCAL);
         if (col.identity && !PQgetisnull(res, i, C_SEQSTART))
             col.ident = (ag_seqopts){
                 strtoll(PQgetvalue(res, i, C_SEQSTART), NULL, 10),

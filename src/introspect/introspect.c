@@ -190,8 +190,8 @@ static const kind_fn kinds[] = {
     ag_intro_domains,     ag_intro_composites, ag_intro_sequences,
     ag_intro_functions,   ag_intro_tables,     ag_intro_columns,
     ag_intro_constraints, ag_intro_indexes,    ag_intro_triggers,
-    ag_intro_views,
-    ag_intro_aggregates,  ag_intro_operators,  ag_intro_casts,
+    ag_intro_views,       ag_intro_aggregates, ag_intro_operators,
+    ag_intro_casts,       ag_intro_inherits,
 };
 
 /* Run every kind inside our own transaction (ended by COMMIT, or ROLLBACK

@@ -206,10 +206,8 @@ void
 ld_create_table(ag_loader *ld, ld_pos pos, PgQuery__CreateStmt *s)
 {
     PgQuery__RangeVar *rv = s->relation;
-    if (s->partbound || s->partspec || s->n_inh_relations || s->of_typename) {
-        ld_error(ld, pos,
-                 "partitioned, partition, inherited and typed tables are "
-                 "not managed by autogen yet");
+    if (s->of_typename) {
+        ld_error(ld, pos, "typed tables are not managed by autogen yet");
         return;
     }
     if (rv->relpersistence[0] == 't') {
@@ -235,6 +233,12 @@ ld_create_table(ag_loader *ld, ld_pos pos, PgQuery__CreateStmt *s)
         ag_node *e = s->table_elts[i];
         switch (e->node_case) {
         case PG_QUERY__NODE__NODE_COLUMN_DEF:
+            if (s->partbound) {
+                ld_error(ld, ld_at(pos, e->column_def->location),
+                         "column options on a partition are not managed: "
+                         "declare them on the partitioned table");
+                break;
+            }
             ld_add_column(ld, pos, tbl, e->column_def);
             break;
         case PG_QUERY__NODE__NODE_CONSTRAINT:
@@ -248,6 +252,7 @@ ld_create_table(ag_loader *ld, ld_pos pos, PgQuery__CreateStmt *s)
                      "supported in models");
         }
     }
+    ld_partitioning(ld, pos, tbl, s);
 }
 
 void
@@ -273,6 +278,8 @@ ld_apply_alter_table(ag_loader *ld, const ld_pending *p)
 {
     PgQuery__AlterTableStmt *s = p->node;
     ld_pos pos = p->pos;
+    if (ld_alter_index_attach(ld, p))
+        return;
     /* ALTER INDEX ... ALTER COLUMN n SET STATISTICS (danbooru): a planner
      * setting, ignored like the table form. */
     bool stats_only = s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX;
@@ -387,7 +394,7 @@ ld_apply_alter_table(ag_loader *ld, const ld_pending *p)
                      "yet");
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
-            ld_error(ld, pos, "partitions are not managed by autogen yet");
+            ld_attach_partition(ld, p, tbl, cmd->def->partition_cmd);
             break;
         default:
             ld_error(ld, pos,

@@ -44,6 +44,9 @@ typedef enum ld_pending_kind {
                              `node` is the ag_view */
     PEND_DEFINE,          /* CREATE AGGREGATE / OPERATOR / CAST: node is the
                              statement (load_define.c) */
+    PEND_INHERIT,         /* PARTITION OF / INHERITS: parents resolved and
+                             columns merged once every table is in */
+    PEND_INDEX_ATTACH,    /* ALTER INDEX ... ATTACH PARTITION: after indexes */
 } ld_pending_kind;
 
 /* Work that needs the whole model first, done in ag_loader_finish in the
@@ -179,6 +182,21 @@ void ld_set_identity(ag_loader *ld, ld_pos pos, ag_column *col, char kind,
  * to their declarations once everything is resolved. */
 void ld_scan_directives(ag_loader *ld, ld_file *f);
 void ld_bind_directives(ag_loader *ld);
+/* partitions and inheritance (load_partition.c) */
+/* CREATE TABLE's PARTITION BY / PARTITION OF / INHERITS parts. */
+void ld_partitioning(ag_loader *ld, ld_pos pos, ag_table *tbl,
+                     PgQuery__CreateStmt *s);
+/* ALTER TABLE parent ATTACH PARTITION child FOR VALUES ... */
+void ld_attach_partition(ag_loader *ld, const ld_pending *p, ag_table *parent,
+                         PgQuery__PartitionCmd *pc);
+/* ALTER INDEX ... ATTACH PARTITION: deferred; true when p was one. */
+bool ld_alter_index_attach(ag_loader *ld, const ld_pending *p);
+/* PEND_INHERIT, in statement order (after ALTER TABLE). */
+void ld_resolve_inherit(ag_loader *ld, const ld_pending *p);
+/* PEND_INDEX_ATTACH (after indexes and constraints). */
+void ld_resolve_index_attach(ag_loader *ld, const ld_pending *p);
+/* Partitions' copies of their parents' CHECKs (after constraints). */
+void ld_resolve_partition_checks(ag_loader *ld);
 
 /* resolution after every file is in (resolve.c) */
 void ld_resolve(ag_loader *ld);

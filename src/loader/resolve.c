@@ -301,6 +301,10 @@ resolve_index(ag_loader *ld, const ld_pending *p)
         }
     }
     s->relation->schemaname = (char *)schema;
+    /* CREATE INDEX ON ONLY parent (pg_dump's form) is completed by the
+     * partitions' indexes attached to it: the same index as a plain
+     * CREATE INDEX, which is how the database side reads it too. */
+    s->relation->inh = true;
     bool implicit = !*s->idxname;
     if (implicit)
         s->idxname = (char *)ld_choose_relation_name(
@@ -626,6 +630,11 @@ is_fk(const ld_pending *p)
 void
 ld_resolve(ag_loader *ld)
 {
+    /* Partitions and inheritance children get their parents' columns
+     * (load_partition.c). */
+    for (size_t i = 0; i < ld->npend; i++)
+        if (ld->pend[i].kind == PEND_INHERIT)
+            ld_resolve_inherit(ld, &ld->pend[i]);
     /* ALTER TABLE first: it may add columns, defaults and constraints
      * (appended to the pending list as it goes). */
     for (size_t i = 0; i < ld->npend; i++)
@@ -639,7 +648,8 @@ ld_resolve(ag_loader *ld)
     size_t n = 0;
     for (size_t i = 0; i < ld->npend; i++)
         if (ld->pend[i].kind != PEND_ALTER_TABLE &&
-            ld->pend[i].kind != PEND_COLUMN_TYPE)
+            ld->pend[i].kind != PEND_COLUMN_TYPE &&
+            ld->pend[i].kind != PEND_INHERIT)
             order[n++] = &ld->pend[i];
     qsort(order, n, sizeof *order, cmp_pending);
 
@@ -659,6 +669,10 @@ ld_resolve(ag_loader *ld)
         else if (order[i]->kind == PEND_OWNED_BY)
             resolve_owned_by(ld, order[i]);
     }
+    for (size_t i = 0; i < n; i++)
+        if (order[i]->kind == PEND_INDEX_ATTACH)
+            ld_resolve_index_attach(ld, order[i]);
+    ld_resolve_partition_checks(ld);
     for (size_t i = 0; i < n; i++)
         if (order[i]->kind == PEND_COMMENT)
             resolve_comment(ld, order[i]);

@@ -224,8 +224,8 @@ ld_create_matview(ag_loader *ld, ld_pos pos, PgQuery__CreateTableAsStmt *s)
 {
     if (s->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW) {
         ld_error(ld, pos,
-                 "CREATE TABLE AS copies data, it does not declare a "
-                 "schema: write CREATE TABLE");
+                 "CREATE TABLE AS is not managed by autogen yet; declare "
+                 "the table with CREATE TABLE");
         return;
     }
     PgQuery__IntoClause *into = s->into;

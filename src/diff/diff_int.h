@@ -20,8 +20,11 @@ enum {
     P_DOMAIN = 32,    /* create / alter domain (drop + create on a new base) */
     P_COMPOSITE = 34, /* create composite type, its attributes */
     P_DOMAIN_ON_COMPOSITE = 36, /* a domain over a composite type */
+    P_DROP_PUBLICATION = 39,    /* before the tables it lists go */
     P_SEQUENCE = 40,            /* create/alter sequence, OWNED BY NONE */
     P_DROP_TRIGGER = 42,        /* always safe early; before a function goes */
+    P_DROP_POLICY = 43,         /* before the functions it calls go */
+    P_DROP_EVENT_TRIGGER = 44,  /* before its function goes */
     P_FUNCTION = 45, /* create / replace, and drop before re-create */
     P_DROP_FK = 50,
     P_DROP_CONSTRAINT = 60, /* other constraints, and indexes */
@@ -35,6 +38,10 @@ enum {
     P_CREATE_INDEX = 110,
     P_ADD_FK = 120,
     P_CREATE_TRIGGER = 125, /* after its table and its function */
+    P_RLS = 126,            /* ENABLE/FORCE RLS, a trigger's enabled state */
+    P_CREATE_POLICY = 127,  /* after its table and the functions it calls */
+    P_CREATE_EVENT_TRIGGER = 128,
+    P_PUBLICATION = 129, /* create / alter, after the tables it lists */
     P_OWNED_BY = 130,
     P_DROP_TABLE = 140,
     P_DROP_SEQUENCE = 150,
@@ -159,6 +166,12 @@ void df_routines(df_ctx *c);
 /* ---- diff_udt.c: domains and composite types ---- */
 void df_domains(df_ctx *c);
 void df_composites(df_ctx *c);
+
+/* ---- diff_security.c: RLS switches, policies, trigger enabled state,
+ * comments on domain checks and composite attributes ---- */
+void df_security(df_ctx *c);
+/* ---- diff_events.c: event triggers and publications ---- */
+void df_events(df_ctx *c);
 
 /* ---- diff_types.c ---- */
 void df_enums(df_ctx *c);

@@ -91,5 +91,8 @@ int ag_intro_constraints(ag_intro *s, ag_error *err);
 int ag_intro_indexes(ag_intro *s, ag_error *err);
 int ag_intro_functions(ag_intro *s, ag_error *err);
 int ag_intro_triggers(ag_intro *s, ag_error *err);
+int ag_intro_policies(ag_intro *s, ag_error *err);       /* intro_security.c */
+int ag_intro_event_triggers(ag_intro *s, ag_error *err); /* intro_security.c */
+int ag_intro_publications(ag_intro *s, ag_error *err);   /* intro_security.c */
 
 #endif

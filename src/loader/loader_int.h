@@ -40,6 +40,9 @@ typedef enum ld_pending_kind {
     PEND_TRIGGER,         /* CREATE TRIGGER: its table and function resolved
                              once every file is in (load_trigger.c) */
     PEND_ROUTINE_COMMENT, /* COMMENT ON FUNCTION/PROCEDURE/TRIGGER */
+    PEND_SECURITY, /* policies, event triggers, publications, ENABLE TRIGGER
+                      and their comments (load_security.c); node is the
+                      wrapping Node */
 } ld_pending_kind;
 
 /* Work that needs the whole model first, done in ag_loader_finish in the
@@ -117,6 +120,21 @@ void ld_comment_routine(ag_loader *ld, ld_pos pos, PgQuery__CommentStmt *s);
 /* Triggers, then comments on routines: after ld_resolve (load_trigger.c). */
 void ld_resolve_routines(ag_loader *ld);
 void ld_variable_set(ag_loader *ld, ld_pos pos, PgQuery__VariableSetStmt *s);
+
+/* load_security.c.  ld_security_stmt defers a policy, event trigger or
+ * publication statement, or a COMMENT ON a kind handled there; the RLS
+ * subcommands of ALTER TABLE go to ld_table_security.  All resolved by
+ * ld_resolve_security, after ld_resolve_routines. */
+extern const char ld_public_comment[];
+void ld_security_stmt(ag_loader *ld, ld_pos pos, ag_node *n);
+void ld_table_security(ag_loader *ld, ld_pos pos, ag_table *tbl,
+                       ag_node *cmdnode);
+void ld_resolve_security(ag_loader *ld);
+/* COMMENT ON COLUMN naming a composite type's attribute: true when found
+ * (and the comment set). */
+bool ld_comment_attribute(ag_loader *ld, const ld_pending *p,
+                          const char *schema, const char *type,
+                          const char *attr, const char *comment);
 
 /* shared by table and sequence code */
 ag_column *ld_add_column(ag_loader *ld, ld_pos pos, ag_table *tbl,

@@ -130,6 +130,11 @@ void ld_security_stmt(ag_loader *ld, ld_pos pos, ag_node *n);
 void ld_table_security(ag_loader *ld, ld_pos pos, ag_table *tbl,
                        ag_node *cmdnode);
 void ld_resolve_security(ag_loader *ld);
+/* load_publication.c, called by ld_resolve_security. */
+void ld_resolve_publication(ag_loader *ld, const ld_pending *p,
+                            PgQuery__CreatePublicationStmt *s);
+void ld_resolve_alter_publication(ag_loader *ld, const ld_pending *p,
+                                  PgQuery__AlterPublicationStmt *s);
 /* COMMENT ON COLUMN naming a composite type's attribute: true when found
  * (and the comment set). */
 bool ld_comment_attribute(ag_loader *ld, const ld_pending *p,

@@ -30,7 +30,7 @@ struct schema_param {
     int missing; /* the corpus is absent: a single placeholder that skips */
 };
 
-static const char *const clean_schemas[] = {"chinook", "temporal", "synapse"};
+static const char *const clean_schemas[] = {"chinook", "temporal", "synapse", "supabase-base"};
 
 static const char *
 corpus_root(void)

@@ -42,7 +42,10 @@
     X(TRIGGER, "trigger", "TRIGGER")                                           \
     X(AGGREGATE, "aggregate", "AGGREGATE")                                     \
     X(OPERATOR, "operator", "OPERATOR")                                        \
-    X(CAST, "cast", "CAST")
+    X(CAST, "cast", "CAST")                                                    \
+    X(POLICY, "policy", "POLICY")                                              \
+    X(EVENT_TRIGGER, "event trigger", "EVENT TRIGGER")                         \
+    X(PUBLICATION, "publication", "PUBLICATION")
 
 typedef enum ag_kind {
 #define AG_KIND_ENUM(id, word, sql) AG_KIND_##id,
@@ -102,6 +105,7 @@ typedef struct ag_enum {
 typedef struct ag_domain_check {
     const char *name; /* named as PostgreSQL names it: <domain>_check... */
     ag_expr def;
+    const char *comment; /* COMMENT ON CONSTRAINT ... ON DOMAIN, or NULL */
 } ag_domain_check;
 
 /* CREATE DOMAIN.  `type` is the canonical base type (a user type
@@ -172,10 +176,11 @@ typedef struct ag_table {
     /* INHERITS: parents in order (never set for a partition). */
     ag_qname *inherits;
     size_t ninherits;
+    bool rls, rls_forced; /* ENABLE / FORCE ROW LEVEL SECURITY */
 } ag_table;
 
 /* CREATE TYPE ... AS (...).  Attributes reuse ag_column: only name, type,
- * collation and loc are used. */
+ * collation, comment and loc are used. */
 typedef struct ag_composite {
     ag_object obj;
     ag_column *attrs; /* in attnum order */
@@ -279,6 +284,9 @@ typedef struct ag_trigger {
     /* def.sql: the whole CREATE TRIGGER statement, schema-qualified;
      * def.canon: normalised with the trigger name left out. */
     ag_expr def;
+    /* tgenabled: 'O' on origin (the default), 'D' disabled, 'R' replica,
+     * 'A' always. */
+    char enabled;
 } ag_trigger;
 
 /* Something a view reads: a relation (kind TABLE or VIEW; `col` names a
@@ -338,6 +346,50 @@ typedef struct ag_def {
     size_t ntypes;
 } ag_def;
 
+/* A row-level security policy.  Like a trigger its identity is (schema,
+ * table, name): create with ag_catalog_add_policy. */
+typedef struct ag_policy {
+    ag_object obj; /* (table's schema, policy name) */
+    const char *table;
+    bool permissive; /* AS PERMISSIVE (the default) or RESTRICTIVE */
+    char cmd;        /* polcmd: '*' ALL, 'r' SELECT, 'a' INSERT, 'w' UPDATE,
+                        'd' DELETE */
+    /* Role names sorted (as pg_policies lists them); "public" alone when
+     * the policy applies to everyone. */
+    const char **roles;
+    size_t nroles;
+    const ag_expr *using_expr; /* USING, NULL when none */
+    const ag_expr *check_expr; /* WITH CHECK, NULL when none */
+} ag_policy;
+
+/* CREATE EVENT TRIGGER (no schema: obj.name = ("", name)). */
+typedef struct ag_event_trigger {
+    ag_object obj;
+    const char *event; /* ddl_command_start, ddl_command_end, sql_drop, ... */
+    const char **tags; /* WHEN TAG IN (...): upper-cased as PostgreSQL stores
+                          them, in their order (pg_dump keeps it); none =
+                          every command */
+    size_t ntags;
+    ag_qname func; /* schema-qualified function (no arguments) */
+    char enabled;  /* evtenabled: 'O', 'D', 'R', 'A' as for triggers */
+} ag_event_trigger;
+
+/* CREATE PUBLICATION (no schema: obj.name = ("", name)). */
+typedef struct ag_publication {
+    ag_object obj;
+    bool all_tables; /* FOR ALL TABLES */
+    /* FOR TABLE entries as SQL ("public.t"; the database side may add a
+     * column list and WHERE clause, which models cannot state yet), sorted */
+    const char **tables;
+    size_t ntables;
+    const char **schemas; /* FOR TABLES IN SCHEMA, sorted */
+    size_t nschemas;
+    /* publish = '...': the canonical list "insert, update, delete,
+     * truncate" in that order, only the ones published */
+    const char *publish;
+    bool via_root; /* publish_via_partition_root */
+} ag_publication;
+
 /* ---- the catalog ---- */
 
 typedef struct ag_catalog_map ag_catalog_map;
@@ -392,6 +444,12 @@ ag_trigger *ag_catalog_add_trigger(ag_catalog *cat, const char *schema,
                                    const char *table, const char *name);
 ag_trigger *ag_catalog_find_trigger(const ag_catalog *cat, const char *schema,
                                     const char *table, const char *name);
+
+/* Policies: identity is (schema, table, name), as for triggers. */
+ag_policy *ag_catalog_add_policy(ag_catalog *cat, const char *schema,
+                                 const char *table, const char *name);
+ag_policy *ag_catalog_find_policy(const ag_catalog *cat, const char *schema,
+                                  const char *table, const char *name);
 
 #define ag_catalog_table(cat, s, n)                                            \
     ((ag_table *)ag_catalog_find((cat), AG_KIND_TABLE, (s), (n)))

@@ -113,6 +113,18 @@ uint32_t ag_hazard_parse(const char *name);
     X(DETACH_PARTITION, "detach_partition")                                    \
     X(ADD_INHERIT, "add_inherit")                                              \
     X(DROP_INHERIT, "drop_inherit")                                            \
+    X(SET_RLS, "set_rls")                                                      \
+    X(SET_RLS_FORCE, "set_rls_force")                                          \
+    X(SET_TRIGGER_ENABLED, "set_trigger_enabled")                              \
+    X(CREATE_POLICY, "create_policy")                                          \
+    X(ALTER_POLICY, "alter_policy")                                            \
+    X(DROP_POLICY, "drop_policy")                                              \
+    X(CREATE_EVENT_TRIGGER, "create_event_trigger")                            \
+    X(SET_EVENT_TRIGGER_ENABLED, "set_event_trigger_enabled")                  \
+    X(DROP_EVENT_TRIGGER, "drop_event_trigger")                                \
+    X(CREATE_PUBLICATION, "create_publication")                                \
+    X(ALTER_PUBLICATION, "alter_publication")                                  \
+    X(DROP_PUBLICATION, "drop_publication")                                    \
     X(SET_COMMENT, "set_comment")
 
 typedef enum ag_op_type {
@@ -152,7 +164,8 @@ typedef struct ag_op {
     const char *note; /* why the op exists when not obvious, or NULL */
 
     /* ADD_ENUM_VALUE: label, BEFORE/AFTER.  Domain check ops: the check's
-     * name; attribute ops: the attribute's name. */
+     * name; attribute ops: the attribute's name (SET_COMMENT on a domain or
+     * composite type too: the comment is the check's / attribute's). */
     const char *label, *anchor;
     bool before;
     const char *old_name;    /* REBUILD_ENUM, DROP_OLD_ENUM: renamed;

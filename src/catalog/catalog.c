@@ -56,6 +56,8 @@ obj_table(const ag_object *o)
         return ((const ag_constraint *)o)->table;
     if (o->kind == AG_KIND_TRIGGER && ((const ag_trigger *)o)->table)
         return ((const ag_trigger *)o)->table;
+    if (o->kind == AG_KIND_POLICY && ((const ag_policy *)o)->table)
+        return ((const ag_policy *)o)->table;
     return "";
 }
 
@@ -63,7 +65,8 @@ obj_table(const ag_object *o)
 static bool
 per_table(ag_kind kind)
 {
-    return kind == AG_KIND_CONSTRAINT || kind == AG_KIND_TRIGGER;
+    return kind == AG_KIND_CONSTRAINT || kind == AG_KIND_TRIGGER ||
+           kind == AG_KIND_POLICY;
 }
 
 static uint64_t
@@ -308,10 +311,12 @@ ag_catalog_add(ag_catalog *cat, ag_kind kind, const char *schema,
     return obj;
 }
 
-/* The table field of a per-table kind (constraint, trigger). */
+/* The table field of a per-table kind (constraint, trigger, policy). */
 static const char **
 table_field(ag_object *o)
 {
+    if (o->kind == AG_KIND_POLICY)
+        return &((ag_policy *)o)->table;
     return o->kind == AG_KIND_CONSTRAINT ? &((ag_constraint *)o)->table
                                          : &((ag_trigger *)o)->table;
 }
@@ -360,6 +365,21 @@ ag_catalog_add_trigger(ag_catalog *cat, const char *schema, const char *table,
 {
     return (ag_trigger *)add_on_table(cat, AG_KIND_TRIGGER, schema, table, name,
                                       sizeof(ag_trigger));
+}
+
+ag_policy *
+ag_catalog_add_policy(ag_catalog *cat, const char *schema, const char *table,
+                      const char *name)
+{
+    return (ag_policy *)add_on_table(cat, AG_KIND_POLICY, schema, table, name,
+                                     sizeof(ag_policy));
+}
+
+ag_policy *
+ag_catalog_find_policy(const ag_catalog *cat, const char *schema,
+                       const char *table, const char *name)
+{
+    return (ag_policy *)find_on_table(cat, AG_KIND_POLICY, schema, table, name);
 }
 
 ag_trigger *
@@ -596,6 +616,35 @@ dump_view(ag_buf *out, const ag_view *v)
     }
 }
 
+static void
+dump_security(ag_buf *out, const ag_object *o)
+{
+    if (o->kind == AG_KIND_POLICY) {
+        const ag_policy *p = (const ag_policy *)o;
+        ag_buf_printf(out, " on=%s %s cmd=%c", p->table,
+                      p->permissive ? "permissive" : "restrictive", p->cmd);
+        dump_list(out, "roles", p->roles, p->nroles);
+        if (p->using_expr)
+            dump_str(out, "using", p->using_expr->canon);
+        if (p->check_expr)
+            dump_str(out, "check", p->check_expr->canon);
+    } else if (o->kind == AG_KIND_EVENT_TRIGGER) {
+        const ag_event_trigger *e = (const ag_event_trigger *)o;
+        ag_buf_printf(out, " on=%s func=%s.%s enabled=%c", e->event,
+                      e->func.schema, e->func.name, e->enabled);
+        dump_list(out, "tags", e->tags, e->ntags);
+    } else {
+        const ag_publication *p = (const ag_publication *)o;
+        if (p->all_tables)
+            ag_buf_put(out, " all-tables");
+        dump_list(out, "tables", p->tables, p->ntables);
+        dump_list(out, "schemas", p->schemas, p->nschemas);
+        dump_str(out, "publish", p->publish);
+        if (p->via_root)
+            ag_buf_put(out, " via-root");
+    }
+}
+
 void
 ag_catalog_dump(const ag_catalog *cat, ag_buf *out)
 {
@@ -632,6 +681,10 @@ ag_catalog_dump(const ag_catalog *cat, ag_buf *out)
                 const ag_table *t = (const ag_table *)o;
                 if (t->persistence == 'u')
                     ag_buf_put(out, " unlogged");
+                if (t->rls)
+                    ag_buf_put(out, " rls");
+                if (t->rls_forced)
+                    ag_buf_put(out, " rls-forced");
                 /* The table's own comment belongs on its line, not after
                  * the last column. */
                 dump_str(out, "comment", o->comment);
@@ -693,10 +746,17 @@ ag_catalog_dump(const ag_catalog *cat, ag_buf *out)
             case AG_KIND_TRIGGER: {
                 const ag_trigger *t = (const ag_trigger *)o;
                 ag_buf_printf(out, " on=%s def=%s", t->table, t->def.canon);
+                if (t->enabled && t->enabled != 'O')
+                    ag_buf_printf(out, " enabled=%c", t->enabled);
                 break;
             }
             case AG_KIND_VIEW:
                 dump_view(out, (const ag_view *)o);
+                break;
+            case AG_KIND_POLICY:
+            case AG_KIND_EVENT_TRIGGER:
+            case AG_KIND_PUBLICATION:
+                dump_security(out, o);
                 break;
             default:
                 break;

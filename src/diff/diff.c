@@ -163,8 +163,11 @@ diff_extensions(df_ctx *c)
             op->from_obj = &a->obj;
             op->to_obj = &b->obj;
         }
-        df_comment(c, AG_KIND_EXTENSION, "", a->obj.name.name, NULL,
-                   a->obj.comment, b->obj.comment, false);
+        /* An extension's comment usually comes from its control file:
+         * compared only when both sides state one (models rarely do). */
+        if (a->obj.comment && b->obj.comment)
+            df_comment(c, AG_KIND_EXTENSION, "", a->obj.name.name, NULL,
+                       a->obj.comment, b->obj.comment, false);
     }
     n = ag_catalog_list(c->to, AG_KIND_EXTENSION, &list);
     for (size_t i = 0; i < n; i++) {
@@ -300,6 +303,8 @@ ag_diff(const ag_catalog *from, const ag_catalog *to, ag_plan *plan,
     df_routines(&c); /* after tables: orders functions against them */
     df_views(&c);    /* last: edges to the index and trigger ops */
     df_defs(&c);     /* after routines: orders against function ops */
+    df_security(&c); /* after routines: reads the functions' fates */
+    df_events(&c);
     diff_schemas(&c);
     diff_extensions(&c);
     int rc = c.fail ? ag_errorf(err, AG_EUNSUPPORTED, "%s", c.fail)

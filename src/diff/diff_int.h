@@ -21,11 +21,14 @@ enum {
     P_DOMAIN = 32,    /* create / alter domain (drop + create on a new base) */
     P_COMPOSITE = 34, /* create composite type, its attributes */
     P_DOMAIN_ON_COMPOSITE = 36, /* a domain over a composite type */
+    P_DROP_PUBLICATION = 39,    /* before the tables it lists go */
     P_SEQUENCE = 40,            /* create/alter sequence, OWNED BY NONE */
-    P_DROP_VIEW = 41,      /* before anything a view reads changes or goes */
-    P_DROP_TRIGGER = 42,   /* always safe early; before a function goes */
-    P_DROP_DEF_EARLY = 44, /* aggregate/operator/cast re-created */
-    P_FUNCTION = 45,       /* create / replace, and drop before re-create */
+    P_DROP_VIEW = 41,    /* before anything a view reads changes or goes */
+    P_DROP_TRIGGER = 42, /* always safe early; before a function goes */
+    P_DROP_POLICY = 43,  /* before the functions it calls go */
+    P_DROP_EVENT_TRIGGER = 44, /* before its function goes */
+    P_DROP_DEF_EARLY = 44,     /* aggregate/operator/cast re-created */
+    P_FUNCTION = 45,           /* create / replace, and drop before re-create */
     P_AGGREGATE = 46,
     P_OPERATOR = 47,
     P_CAST = 48,
@@ -48,6 +51,10 @@ enum {
     P_CREATE_VIEW = 122,    /* once everything it reads exists; then its
                                indexes and triggers */
     P_CREATE_TRIGGER = 125, /* after its table and its function */
+    P_RLS = 126,            /* ENABLE/FORCE RLS, a trigger's enabled state */
+    P_CREATE_POLICY = 127,  /* after its table and the functions it calls */
+    P_CREATE_EVENT_TRIGGER = 128,
+    P_PUBLICATION = 129, /* create / alter, after the tables it lists */
     P_OWNED_BY = 130,
     P_DROP_TABLE = 140,
     P_DROP_SEQUENCE = 150,
@@ -226,6 +233,11 @@ void df_views(df_ctx *c);
 bool df_function_goes(df_ctx *c, const ag_function *f);
 /* ---- diff_defs.c: aggregates, operators, casts (after df_routines) ---- */
 void df_defs(df_ctx *c);
+/* ---- diff_security.c: RLS switches, policies, trigger enabled state,
+ * comments on domain checks and composite attributes ---- */
+void df_security(df_ctx *c);
+/* ---- diff_events.c: event triggers and publications ---- */
+void df_events(df_ctx *c);
 
 /* ---- diff_types.c ---- */
 void df_enums(df_ctx *c);

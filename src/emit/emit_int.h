@@ -46,5 +46,15 @@ bool em_partition_head(ag_buf *out, const ag_table *t);
 void em_table_tail(ag_buf *out, const ag_table *t);
 void em_parts_sql(const ag_op *op, ag_buf *out);
 void em_parts_changes(ag_buf *out, const ag_op *op);
+/* RLS, policies, trigger enabled state, event triggers and publications
+ * (emit_security.c): the SQL, the object named in a summary line, and the
+ * ": what changed" part. */
+void em_security_sql(const ag_op *op, ag_buf *out);
+/* Returns false when the op is not one of these kinds. */
+bool em_security_object(ag_buf *out, const ag_op *op);
+void em_security_changes(ag_buf *out, const ag_op *op);
+/* "ENABLE", "DISABLE", "ENABLE REPLICA", "ENABLE ALWAYS" for 'O' (or 0),
+ * 'D', 'R', 'A'. */
+const char *em_enabled_words(char enabled);
 
 #endif

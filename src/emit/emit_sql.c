@@ -561,17 +561,42 @@ comment_target(ag_buf *out, const ag_op *op)
         return;
     case AG_KIND_VIEW:
         em_view_comment_target(out, op);
+        break;
+    case AG_KIND_POLICY:
+        ag_buf_put(out, "POLICY ");
+        ag_quote_ident(out, op->name.name);
+        ag_buf_put(out, " ON ");
+        put_table(out, op);
+        return;
+    case AG_KIND_DOMAIN:
+    case AG_KIND_COMPOSITE:
+        if (!op->label)
+            break;
+        /* a domain check's or a composite attribute's comment */
+        if (op->kind == AG_KIND_DOMAIN) {
+            ag_buf_put(out, "CONSTRAINT ");
+            ag_quote_ident(out, op->label);
+            ag_buf_put(out, " ON DOMAIN ");
+            ag_quote_qname(out, op->name.schema, op->name.name);
+        } else {
+            ag_buf_put(out, "COLUMN ");
+            ag_quote_qname(out, op->name.schema, op->name.name);
+            ag_buf_putc(out, '.');
+            ag_quote_ident(out, op->label);
+        }
         return;
     case AG_KIND_SCHEMA:
     case AG_KIND_EXTENSION:
+    case AG_KIND_EVENT_TRIGGER:
+    case AG_KIND_PUBLICATION:
         ag_buf_printf(out, "%s ", ag_kind_sql(op->kind));
         ag_quote_ident(out, op->name.name);
         return;
     default:
-        ag_buf_printf(out, "%s ", ag_kind_sql(op->kind));
-        ag_quote_qname(out, op->name.schema, op->name.name);
-        return;
+        break;
     }
+    ag_buf_printf(out, "%s ", ag_kind_sql(op->kind));
+    ag_quote_qname(out, op->name.schema, op->name.name);
 }
 
 static void
@@ -688,6 +713,20 @@ ag_emit_op_sql(const ag_op *op, ag_buf *out)
     case AG_OP_ADD_INHERIT:
     case AG_OP_DROP_INHERIT:
         em_parts_sql(op, out);
+        break;
+    case AG_OP_SET_RLS:
+    case AG_OP_SET_RLS_FORCE:
+    case AG_OP_SET_TRIGGER_ENABLED:
+    case AG_OP_CREATE_POLICY:
+    case AG_OP_ALTER_POLICY:
+    case AG_OP_DROP_POLICY:
+    case AG_OP_CREATE_EVENT_TRIGGER:
+    case AG_OP_SET_EVENT_TRIGGER_ENABLED:
+    case AG_OP_DROP_EVENT_TRIGGER:
+    case AG_OP_CREATE_PUBLICATION:
+    case AG_OP_ALTER_PUBLICATION:
+    case AG_OP_DROP_PUBLICATION:
+        em_security_sql(op, out);
         break;
     default:
         emit_column_op(out, op);

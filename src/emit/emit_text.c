@@ -68,6 +68,9 @@ sign_of(ag_op_type t)
     case AG_OP_CREATE_AGGREGATE:
     case AG_OP_CREATE_OPERATOR:
     case AG_OP_CREATE_CAST:
+    case AG_OP_CREATE_POLICY:
+    case AG_OP_CREATE_EVENT_TRIGGER:
+    case AG_OP_CREATE_PUBLICATION:
         return '+';
     case AG_OP_DROP_SCHEMA:
     case AG_OP_DROP_EXTENSION:
@@ -88,6 +91,9 @@ sign_of(ag_op_type t)
     case AG_OP_DROP_AGGREGATE:
     case AG_OP_DROP_OPERATOR:
     case AG_OP_DROP_CAST:
+    case AG_OP_DROP_POLICY:
+    case AG_OP_DROP_EVENT_TRIGGER:
+    case AG_OP_DROP_PUBLICATION:
         return '-';
     default:
         return '~';
@@ -127,6 +133,8 @@ put_object(ag_buf *out, const ag_op *op)
         em_def_object(out, op);
         return;
     }
+    if (em_security_object(out, op))
+        return;
     ag_buf_printf(out, "%s ", ag_kind_name(op->kind));
     if (op->kind == AG_KIND_CONSTRAINT) {
         ag_quote_ident(out, op->name.name);
@@ -343,6 +351,14 @@ put_change(ag_buf *out, const ag_op *op)
     case AG_OP_DROP_INHERIT:
         em_parts_changes(out, op);
         return;
+    case AG_OP_SET_RLS:
+    case AG_OP_SET_RLS_FORCE:
+    case AG_OP_SET_TRIGGER_ENABLED:
+    case AG_OP_SET_EVENT_TRIGGER_ENABLED:
+    case AG_OP_ALTER_POLICY:
+    case AG_OP_ALTER_PUBLICATION:
+        em_security_changes(out, op);
+        return;
     case AG_OP_SET_COMMENT:
         ag_buf_put(out, ": comment ");
         put_comment(out, op->old_comment);
@@ -421,9 +437,13 @@ json_object(ag_buf *out, const ag_op *op)
         ag_buf_printf(&b, "%s.", op->name.schema);
     const ag_column *col = op->kind == AG_KIND_TABLE ? op_col(op) : NULL;
     if (op->table &&
-        (op->kind == AG_KIND_CONSTRAINT || op->kind == AG_KIND_TRIGGER))
+        (op->kind == AG_KIND_CONSTRAINT || op->kind == AG_KIND_TRIGGER ||
+         op->kind == AG_KIND_POLICY))
         ag_buf_printf(&b, "%s.", op->table);
     ag_buf_put(&b, op->name.name);
+    if (op->type == AG_OP_SET_COMMENT && op->label &&
+        (op->kind == AG_KIND_DOMAIN || op->kind == AG_KIND_COMPOSITE))
+        ag_buf_printf(&b, ".%s", op->label);
     if (col)
         ag_buf_printf(&b, ".%s", col->name);
     json_str(out, b.data);

@@ -108,5 +108,8 @@ int ag_intro_aggregates(ag_intro *s, ag_error *err); /* intro_defs.c */
 int ag_intro_operators(ag_intro *s, ag_error *err);  /* intro_defs.c */
 int ag_intro_casts(ag_intro *s, ag_error *err);      /* intro_defs.c */
 int ag_intro_inherits(ag_intro *s, ag_error *err); /* intro_tables.c */
+int ag_intro_policies(ag_intro *s, ag_error *err);       /* intro_security.c */
+int ag_intro_event_triggers(ag_intro *s, ag_error *err); /* intro_security.c */
+int ag_intro_publications(ag_intro *s, ag_error *err);   /* intro_security.c */
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * intro_tables.c - ordinary tables, partitioned tables and partitions,
- * permanent or unlogged, with their comments, partition keys and bounds;
- * then (ag_intro_inherits) who inherits from whom.
+ * permanent or unlogged, with their comments, partition keys and bounds and
+ * row-level security switches (ENABLE / FORCE ROW LEVEL SECURITY); then
+ * (ag_intro_inherits) who inherits from whom.
  *
  * Each table is remembered by oid so intro_columns.c can attach columns in
  * one pass over its result.  pg_get_partkeydef and pg_get_expr(relpartbound)
@@ -18,7 +19,8 @@ static const char tables_sql[] =
     "       CASE WHEN c.relkind = 'p'\n"
     "            THEN pg_catalog.pg_get_partkeydef(c.oid) END,\n"
     "       CASE WHEN c.relispartition\n"
-    "            THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END\n"
+    "            THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END,\n"
+    "       c.relrowsecurity, c.relforcerowsecurity\n"
     "FROM pg_catalog.pg_class c\n"
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
     "LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid\n"
@@ -27,7 +29,17 @@ static const char tables_sql[] =
     "WHERE " AG_SQL_TABLE_IN_SCOPE("c", "n") "\n"
                                              "ORDER BY 2, 3";
 
-enum { C_OID, C_SCHEMA, C_NAME, C_PERSISTENCE, C_COMMENT, C_PARTKEY, C_BOUND };
+enum {
+    C_OID,
+    C_SCHEMA,
+    C_NAME,
+    C_PERSISTENCE,
+    C_COMMENT,
+    C_PARTKEY,
+    C_BOUND,
+    C_RLS,
+    C_RLS_FORCED
+};
 
 int
 ag_intro_tables(ag_intro *s, ag_error *err)
@@ -44,6 +56,8 @@ ag_intro_tables(ag_intro *s, ag_error *err)
             continue; /* pg_class names are unique per schema */
         t->persistence = PQgetvalue(res, i, C_PERSISTENCE)[0];
         t->obj.comment = ag_intro_dup(s, res, i, C_COMMENT);
+        t->rls = ag_intro_bool(res, i, C_RLS);
+        t->rls_forced = ag_intro_bool(res, i, C_RLS_FORCED);
         ag_intro_map_put(&s->tables, ag_intro_oid(res, i, C_OID), t);
         const char *key = ag_intro_get(res, i, C_PARTKEY);
         const char *bound = ag_intro_get(res, i, C_BOUND);

@@ -5,8 +5,8 @@
  * Internal triggers (foreign keys, deferred uniqueness) and triggers cloned
  * onto partitions from their parent (tgparentid, PostgreSQL 13+) are left
  * out.  Each trigger is read as pg_get_triggerdef prints it and
- * canonicalised by the code that handles model statements.  The enabled
- * state (tgenabled) is not managed yet.
+ * canonicalised by the code that handles model statements; tgenabled
+ * gives the enabled state.
  */
 #include "intro.h"
 
@@ -15,7 +15,7 @@
 /* $1 = schema filter, $2/$3 = version table; %s = the tgparentid test. */
 static const char triggers_sql[] =
     "SELECT n.nspname, c.relname, t.tgname,\n"
-    "       pg_catalog.pg_get_triggerdef(t.oid), d.description\n"
+    "       pg_catalog.pg_get_triggerdef(t.oid), d.description, t.tgenabled\n"
     "FROM pg_catalog.pg_trigger t\n"
     "JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid\n"
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
@@ -26,7 +26,7 @@ static const char triggers_sql[] =
     "  AND " AG_SQL_REL_IN_SCOPE("c", "n", "'r', 'p', 'v'") "\n"
                                                             "ORDER BY 1, 2, 3";
 
-enum { C_SCHEMA, C_TABLE, C_NAME, C_DEF, C_COMMENT };
+enum { C_SCHEMA, C_TABLE, C_NAME, C_DEF, C_COMMENT, C_ENABLED };
 
 int
 ag_intro_triggers(ag_intro *s, ag_error *err)
@@ -48,6 +48,7 @@ ag_intro_triggers(ag_intro *s, ag_error *err)
         if (!t)
             continue; /* names are unique per table */
         t->obj.comment = ag_intro_dup(s, res, i, C_COMMENT);
+        t->enabled = PQgetvalue(res, i, C_ENABLED)[0];
         rc = ag_canon_trigger_text(s->cat, t, PQgetvalue(res, i, C_DEF), err);
         if (rc)
             ag_error_prefix(err, "introspecting triggers: %s.%s: ", schema,

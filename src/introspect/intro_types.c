@@ -33,7 +33,8 @@ static const char domains_sql[] =
               "       t.typnotnull, pg_catalog.pg_get_expr(t.typdefaultbin, "
               "0),\n"
               "       d.description, k.conname, "
-              "pg_catalog.pg_get_constraintdef(k.oid)\n"
+              "pg_catalog.pg_get_constraintdef(k.oid),\n"
+              "       pg_catalog.obj_description(k.oid, 'pg_constraint')\n"
               "FROM pg_catalog.pg_type t\n"
               "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace\n"
               "JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype\n"
@@ -64,7 +65,8 @@ enum {
     D_DEFAULT,
     D_COMMENT,
     D_CONNAME,
-    D_CONDEF
+    D_CONDEF,
+    D_CONCOMMENT
 };
 
 /* Fill one domain from rows [i, end).  Returns 0 or AG_EPARSE. */
@@ -96,6 +98,7 @@ domain_rows(ag_intro *s, PGresult *res, int i, int end, ag_error *err)
         rc = ag_canon_constraint_text(s->cat, &tmp,
                                       PQgetvalue(res, r, D_CONDEF), err);
         d->checks[d->nchecks].name = tmp.obj.name.name;
+        d->checks[d->nchecks].comment = ag_intro_dup(s, res, r, D_CONCOMMENT);
         d->checks[d->nchecks++].def = tmp.def;
     }
     if (rc)
@@ -131,7 +134,8 @@ static const char composites_sql[] =
     "       " COLLATION_SQL(
         "a.attcollation",
         "ty") ",\n"
-              "       d.description\n"
+              "       d.description,\n"
+              "       pg_catalog.col_description(c.oid, a.attnum)\n"
               "FROM pg_catalog.pg_type t\n"
               "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace\n"
               "JOIN pg_catalog.pg_class c ON c.oid = t.typrelid AND c.relkind "
@@ -154,7 +158,16 @@ static const char composites_sql[] =
                            "t.oid") "\n"
                                     "ORDER BY n.nspname, t.typname, a.attnum";
 
-enum { T_OID, T_SCHEMA, T_NAME, T_ATTR, T_TYPE, T_COLLATION, T_COMMENT };
+enum {
+    T_OID,
+    T_SCHEMA,
+    T_NAME,
+    T_ATTR,
+    T_TYPE,
+    T_COLLATION,
+    T_COMMENT,
+    T_ATTR_COMMENT
+};
 
 int
 ag_intro_composites(ag_intro *s, ag_error *err)
@@ -183,6 +196,7 @@ ag_intro_composites(ag_intro *s, ag_error *err)
                 a->name = ag_intro_dup(s, res, r, T_ATTR);
                 a->type = ag_intro_dup(s, res, r, T_TYPE);
                 a->collation = ag_intro_dup(s, res, r, T_COLLATION);
+                a->comment = ag_intro_dup(s, res, r, T_ATTR_COMMENT);
             }
         }
         i = end;

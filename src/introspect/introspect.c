@@ -186,12 +186,13 @@ typedef int (*kind_fn)(ag_intro *s, ag_error *err);
 
 /* Order matters only for columns, which attach to tables read before. */
 static const kind_fn kinds[] = {
-    ag_intro_schemas,     ag_intro_extensions, ag_intro_enums,
-    ag_intro_domains,     ag_intro_composites, ag_intro_sequences,
-    ag_intro_functions,   ag_intro_tables,     ag_intro_columns,
-    ag_intro_constraints, ag_intro_indexes,    ag_intro_triggers,
-    ag_intro_views,       ag_intro_aggregates, ag_intro_operators,
-    ag_intro_casts,       ag_intro_inherits,
+    ag_intro_schemas,        ag_intro_extensions,   ag_intro_enums,
+    ag_intro_domains,        ag_intro_composites,   ag_intro_sequences,
+    ag_intro_functions,      ag_intro_tables,       ag_intro_columns,
+    ag_intro_constraints,    ag_intro_indexes,      ag_intro_triggers,
+    ag_intro_views,          ag_intro_aggregates,   ag_intro_operators,
+    ag_intro_casts,          ag_intro_inherits,     ag_intro_policies,
+    ag_intro_event_triggers, ag_intro_publications,
 };
 
 /* Run every kind inside our own transaction (ended by COMMIT, or ROLLBACK

@@ -25,9 +25,13 @@ ld_create_schema(ag_loader *ld, ld_pos pos, PgQuery__CreateSchemaStmt *s)
     ag_schema *sc =
         ag_catalog_add(ld->cat, AG_KIND_SCHEMA, "", s->schemaname, sizeof *sc);
     if (!sc) {
-        /* public always exists; IF NOT EXISTS says the author expects it. */
+        /* public always exists; IF NOT EXISTS says the author expects it.
+         * A plain CREATE SCHEMA public re-creates it: no template comment. */
         if (!s->if_not_exists && strcmp(s->schemaname, "public") != 0)
             ld_error(ld, pos, "schema %s is declared twice", s->schemaname);
+        else if (!s->if_not_exists)
+            ag_catalog_find(ld->cat, AG_KIND_SCHEMA, "", "public")->comment =
+                NULL;
         return;
     }
     set_loc(&sc->obj, pos);

@@ -388,10 +388,14 @@ ld_apply_alter_table(ag_loader *ld, const ld_pending *p)
                     "by autogen; ignored");
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableRowSecurity:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableRowSecurity:
         case PG_QUERY__ALTER_TABLE_TYPE__AT_ForceRowSecurity:
-            ld_error(ld, pos,
-                     "row-level security is not managed by autogen "
-                     "yet");
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_NoForceRowSecurity:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrig:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableAlwaysTrig:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableReplicaTrig:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrig:
+            ld_table_security(ld, pos, tbl, s->cmds[i]);
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
             ld_attach_partition(ld, p, tbl, cmd->def->partition_cmd);

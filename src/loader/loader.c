@@ -291,6 +291,14 @@ dispatch(ag_loader *ld, ld_pos pos, ag_node *n)
         case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER:
             ld_comment_routine(ld, pos, n->comment_stmt);
             break;
+        case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_POLICY:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_EVENT_TRIGGER:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_PUBLICATION:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_DOMCONSTRAINT:
+            ld_security_stmt(ld, pos, n);
+            break;
         default:
             ld_comment(ld, pos, n->comment_stmt);
             break;
@@ -347,6 +355,14 @@ dispatch(ag_loader *ld, ld_pos pos, ag_node *n)
         break;
     case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
         ld_create_trigger(ld, pos, n->create_trig_stmt);
+        break;
+    case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_EVENT_TRIG_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_EVENT_TRIG_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_PUBLICATION_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_PUBLICATION_STMT:
+        ld_security_stmt(ld, pos, n);
         break;
     case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT:
         ld_create_domain(ld, pos, n->create_domain_stmt);
@@ -468,8 +484,12 @@ ag_loader_new(ag_catalog *cat, ag_diag *diag)
     ag_loader *ld = ag_xcalloc(1, sizeof *ld);
     ld->cat = cat;
     ld->diag = diag;
-    /* The public schema exists in every database made from template1. */
-    ag_catalog_add(cat, AG_KIND_SCHEMA, "", "public", sizeof(ag_schema));
+    /* The public schema exists in every database made from template1,
+     * with template1's comment. */
+    ag_schema *pub =
+        ag_catalog_add(cat, AG_KIND_SCHEMA, "", "public", sizeof(ag_schema));
+    if (pub)
+        pub->obj.comment = ld_public_comment;
     reset_search_path(ld);
     return ld;
 }
@@ -564,6 +584,7 @@ ag_loader_finish(ag_loader *ld, ag_error *err)
     ld_resolve_routines(ld);
     ld_bind_directives(ld);
     ld_resolve_defs(ld);
+    ld_resolve_security(ld);
     ag_catalog_seal(ld->cat);
     if (ld->diag->nerrors)
         return ag_errorf(err, AG_EPARSE, "%zu error%s in the model files",

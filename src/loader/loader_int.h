@@ -47,6 +47,9 @@ typedef enum ld_pending_kind {
     PEND_INHERIT,         /* PARTITION OF / INHERITS: parents resolved and
                              columns merged once every table is in */
     PEND_INDEX_ATTACH,    /* ALTER INDEX ... ATTACH PARTITION: after indexes */
+    PEND_SECURITY, /* policies, event triggers, publications, ENABLE TRIGGER
+                      and their comments (load_security.c); node is the
+                      wrapping Node */
 } ld_pending_kind;
 
 /* Work that needs the whole model first, done in ag_loader_finish in the
@@ -166,6 +169,26 @@ bool ld_unmanaged(ag_loader *ld, ld_pos pos, ag_node *n);
 /* True when n creates or alters an object listed under [exclude] (then it
  * was skipped with a warning). */
 bool ld_excluded(ag_loader *ld, ld_pos pos, ag_node *n);
+
+/* load_security.c.  ld_security_stmt defers a policy, event trigger or
+ * publication statement, or a COMMENT ON a kind handled there; the RLS
+ * subcommands of ALTER TABLE go to ld_table_security.  All resolved by
+ * ld_resolve_security, after ld_resolve_routines. */
+extern const char ld_public_comment[];
+void ld_security_stmt(ag_loader *ld, ld_pos pos, ag_node *n);
+void ld_table_security(ag_loader *ld, ld_pos pos, ag_table *tbl,
+                       ag_node *cmdnode);
+void ld_resolve_security(ag_loader *ld);
+/* load_publication.c, called by ld_resolve_security. */
+void ld_resolve_publication(ag_loader *ld, const ld_pending *p,
+                            PgQuery__CreatePublicationStmt *s);
+void ld_resolve_alter_publication(ag_loader *ld, const ld_pending *p,
+                                  PgQuery__AlterPublicationStmt *s);
+/* COMMENT ON COLUMN naming a composite type's attribute: true when found
+ * (and the comment set). */
+bool ld_comment_attribute(ag_loader *ld, const ld_pending *p,
+                          const char *schema, const char *type,
+                          const char *attr, const char *comment);
 
 /* shared by table and sequence code */
 ag_column *ld_add_column(ag_loader *ld, ld_pos pos, ag_table *tbl,

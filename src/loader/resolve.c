@@ -438,13 +438,6 @@ resolve_comment(ag_loader *ld, const ld_pending *p)
     const char *schema = NULL, *name = NULL;
     ag_object *target = NULL;
     switch (s->objtype) {
-    case PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION:
-        return; /* an extension's comment comes with the extension */
-    case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA:
-        ld_warn(ld, p->pos,
-                "comments on schemas are not managed yet; "
-                "ignored");
-        return;
     case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
     case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
     case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE: {
@@ -508,6 +501,9 @@ resolve_comment(ag_loader *ld, const ld_pending *p)
                 return;
             }
         }
+        if (!tbl && s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN &&
+            ld_comment_attribute(ld, p, schema, name, last, s->comment))
+            return;
         if (!tbl)
             break;
         if (s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN) {

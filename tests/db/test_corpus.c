@@ -6,9 +6,9 @@
  *
  * chinook, temporal and synapse hold only object kinds autogen manages, so
  * they must be in sync (exit 0).  The others use kinds that come later
- * (views, domains, composite types...): for them the check must run to completion - exit
- * 0, 1 or 2, no signal, no sanitizer report - and each prints a one-line
- * report (also appended to $AUTOGEN_CORPUS_REPORT when set).
+ * (views, domains, composite types...): for them the check must run to
+ * completion - exit 0, 1 or 2, no signal, no sanitizer report - and each prints
+ * a one-line report (also appended to $AUTOGEN_CORPUS_REPORT when set).
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -30,8 +30,8 @@ struct schema_param {
     int missing; /* the corpus is absent: a single placeholder that skips */
 };
 
-static const char *const clean_schemas[] = {"chinook", "temporal", "synapse",
-                                            "temporal-visibility"};
+static const char *const clean_schemas[] = {
+    "chinook", "temporal", "synapse", "temporal-visibility", "supabase-base"};
 
 static const char *
 corpus_root(void)
@@ -56,12 +56,15 @@ collect(struct schema_param *out, size_t max)
         char dir[512], file[600];
         snprintf(dir, sizeof dir, "%s/%s", corpus_root(), ents[i]->d_name);
         snprintf(file, sizeof file, "%s/schema.sql", dir);
-        if (access(file, R_OK) == 0 && strlen(ents[i]->d_name) < 64 && n < max) {
+        if (access(file, R_OK) == 0 && strlen(ents[i]->d_name) < 64 &&
+            n < max) {
             if (out) {
                 memset(&out[n], 0, sizeof out[n]);
-                memcpy(out[n].name, ents[i]->d_name, strlen(ents[i]->d_name) + 1);
+                memcpy(out[n].name, ents[i]->d_name,
+                       strlen(ents[i]->d_name) + 1);
                 memcpy(out[n].dir, dir, sizeof dir);
-                for (size_t k = 0; k < sizeof clean_schemas / sizeof clean_schemas[0]; k++)
+                for (size_t k = 0;
+                     k < sizeof clean_schemas / sizeof clean_schemas[0]; k++)
                     if (!strcmp(ents[i]->d_name, clean_schemas[k]))
                         out[n].must_be_clean = 1;
             }
@@ -109,7 +112,8 @@ report(const char *line)
     int len = snprintf(buf, sizeof buf, "%s\n", line);
     if (len > 0) {
         /* one write with O_APPEND: lines from parallel workers stay whole */
-        ssize_t w = write(fd, buf, (size_t)len < sizeof buf ? (size_t)len : sizeof buf);
+        ssize_t w =
+            write(fd, buf, (size_t)len < sizeof buf ? (size_t)len : sizeof buf);
         (void)w;
     }
     close(fd);
@@ -125,20 +129,24 @@ load(const struct schema_param *p, const char *db, const char *file)
         agt_result_free(&r);
         return;
     }
-    int ext = strstr(r.err, "extension") &&
-              (strstr(r.err, "is not available") || strstr(r.err, "control file"));
-    cr_assert_fail("[%s] %s does not load (%s)%s:\n%s", p->name, file, agt_status(&r),
-            ext ? ": it needs a PostgreSQL extension this server lacks "
-                  "(install postgresql-contrib, tests/support/install-deps.sh)"
-                : "",
-            r.err);
+    int ext =
+        strstr(r.err, "extension") &&
+        (strstr(r.err, "is not available") || strstr(r.err, "control file"));
+    cr_assert_fail(
+        "[%s] %s does not load (%s)%s:\n%s", p->name, file, agt_status(&r),
+        ext ? ": it needs a PostgreSQL extension this server lacks "
+              "(install postgresql-contrib, tests/support/install-deps.sh)"
+            : "",
+        r.err);
 }
 
 ParameterizedTest(struct schema_param *p, corpus, zero_drift, .timeout = 1800)
 {
     if (p->missing) {
-        fprintf(stderr, "corpus: ../shared/fixtures/real not found, corpus tests skipped\n");
-        cr_skip_test("corpus not found at %s (set AUTOGEN_CORPUS_DIR)", corpus_root());
+        fprintf(stderr, "corpus: ../shared/fixtures/real not found, corpus "
+                        "tests skipped\n");
+        cr_skip_test("corpus not found at %s (set AUTOGEN_CORPUS_DIR)",
+                     corpus_root());
     }
     cr_assert_not_null(agt_pghost(),
                        "AUTOGEN_TEST_PGHOST is not set: run this binary under "
@@ -146,7 +154,8 @@ ParameterizedTest(struct schema_param *p, corpus, zero_drift, .timeout = 1800)
 
     char *why = NULL;
     char *db = agt_create_db(p->name, &why);
-    cr_assert_not_null(db, "[%s] creating a database: %s", p->name, why ? why : "?");
+    cr_assert_not_null(db, "[%s] creating a database: %s", p->name,
+                       why ? why : "?");
     char setup[640];
     snprintf(setup, sizeof setup, "%s/setup.sql", p->dir);
     if (access(setup, R_OK) == 0)
@@ -161,30 +170,33 @@ ParameterizedTest(struct schema_param *p, corpus, zero_drift, .timeout = 1800)
     char ini[640];
     snprintf(ini, sizeof ini, "%s/tests/corpus/%s.ini", AG_SOURCE_DIR, p->name);
     int has_ini = access(ini, R_OK) == 0;
-    const char *args[] = {"check", "--url", url, "--models", models,
-                          has_ini ? "--config" : NULL, ini, NULL};
+    const char *args[] = {"check",    "--url", url,
+                          "--models", models,  has_ini ? "--config" : NULL,
+                          ini,        NULL};
     agt_result r;
     agt_autogen(args, &r);
 
-    char *what = agt_first_lines(r.code == 1 || !agt_has_text(r.out) ? r.err : r.out,
-                                 3, 300);
+    char *what = agt_first_lines(
+        r.code == 1 || !agt_has_text(r.out) ? r.err : r.out, 3, 300);
     char line[512];
     snprintf(line, sizeof line, "corpus: %-20s autogen check %s%s%s", p->name,
              agt_status(&r), *what ? ": " : "", what);
     report(line);
 
-    cr_assert(!agt_sanitizer_report(&r), "[%s] autogen check has a sanitizer report:\n%s",
-              p->name, r.err);
+    cr_assert(!agt_sanitizer_report(&r),
+              "[%s] autogen check has a sanitizer report:\n%s", p->name, r.err);
     cr_assert_eq(r.signal, 0, "[%s] autogen check crashed (%s):\n%s", p->name,
                  agt_status(&r), r.err);
     if (p->must_be_clean)
-        cr_assert_eq(r.code, 0,
-                     "[%s] must be in sync with itself, autogen check %s\nstdout:\n%s\n"
-                     "stderr:\n%s", p->name, agt_status(&r), r.out, r.err);
+        cr_assert_eq(
+            r.code, 0,
+            "[%s] must be in sync with itself, autogen check %s\nstdout:\n%s\n"
+            "stderr:\n%s",
+            p->name, agt_status(&r), r.out, r.err);
     else
         cr_assert(r.code >= 0 && r.code <= 2,
-                  "[%s] autogen check must finish with 0, 1 or 2, got %s:\n%s", p->name,
-                  agt_status(&r), r.err);
+                  "[%s] autogen check must finish with 0, 1 or 2, got %s:\n%s",
+                  p->name, agt_status(&r), r.err);
 
     free(what);
     agt_result_free(&r);

@@ -561,7 +561,7 @@ comment_target(ag_buf *out, const ag_op *op)
         return;
     case AG_KIND_VIEW:
         em_view_comment_target(out, op);
-        break;
+        return;
     case AG_KIND_POLICY:
         ag_buf_put(out, "POLICY ");
         ag_quote_ident(out, op->name.name);

@@ -12,7 +12,6 @@
  */
 #include "intro.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "autogen/canon.h"

@@ -31,7 +31,8 @@ struct schema_param {
 };
 
 static const char *const clean_schemas[] = {
-    "chinook", "temporal", "synapse", "temporal-visibility", "supabase-base"};
+    "chinook",       "temporal", "synapse", "temporal-visibility",
+    "supabase-base", "danbooru"};
 
 static const char *
 corpus_root(void)

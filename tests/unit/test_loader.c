@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "autogen/loader.h"
+#include "diag_fixture.h"
 
 static ag_catalog cat;
 static ag_diag diag;
@@ -31,13 +32,7 @@ done(void)
 static const char *
 rendered(void)
 {
-    static char out[4096];
-    ag_buf b;
-    ag_buf_init(&b);
-    ag_diag_render(&diag, &b);
-    snprintf(out, sizeof out, "%s", b.data);
-    ag_buf_free(&b);
-    return out;
+    return diag_text(&diag);
 }
 
 TestSuite(loader, .fini = done);

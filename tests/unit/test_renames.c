@@ -6,6 +6,7 @@
 
 #include "autogen/diff.h"
 #include "autogen/loader.h"
+#include "diag_fixture.h"
 
 static ag_catalog cat, other;
 static ag_diag diag;
@@ -43,13 +44,7 @@ done(void)
 static const char *
 rendered(void)
 {
-    static char out[4096];
-    ag_buf b;
-    ag_buf_init(&b);
-    ag_diag_render(&diag, &b);
-    snprintf(out, sizeof out, "%s", b.data ? b.data : "");
-    ag_buf_free(&b);
-    return out;
+    return diag_text(&diag);
 }
 
 TestSuite(renames, .fini = done);

@@ -10,6 +10,7 @@
 #include "autogen/diff.h"
 #include "autogen/emit.h"
 #include "autogen/loader.h"
+#include "diag_fixture.h"
 
 static ag_catalog cat, cat2;
 static ag_diag diag;
@@ -42,13 +43,7 @@ load(const char *sql)
 static const char *
 rendered(void)
 {
-    static char out[4096];
-    ag_buf b;
-    ag_buf_init(&b);
-    ag_diag_render(&diag, &b);
-    snprintf(out, sizeof out, "%s", b.data ? b.data : "");
-    ag_buf_free(&b);
-    return out;
+    return diag_text(&diag);
 }
 
 static void

@@ -9,6 +9,7 @@
 #include "autogen/devdb.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "autogen/db.h"
@@ -66,7 +67,35 @@ ag_devdb_close(ag_devdb *d)
     }
 }
 
-/* Run sql (one or many statements); AG_EDB with the server's message. */
+/* The line of sql holding the server's error position (1-based, in
+ * characters; the generated SQL is UTF-8), copied into line[]: which
+ * statement failed, for the error message.  0 when there is no position. */
+static int
+error_line(const char *sql, const char *position, char *line, size_t size)
+{
+    long pos = position ? strtol(position, NULL, 10) : 0;
+    if (pos <= 0)
+        return 0;
+    const char *p = sql, *start = sql;
+    int lineno = 1;
+    for (long chars = 1; *p && chars < pos; p++) {
+        if (((unsigned char)*p & 0xC0) != 0x80)
+            chars++;
+        if (*p == '\n') {
+            lineno++;
+            start = p + 1;
+        }
+    }
+    size_t len = strcspn(start, "\n");
+    if (len >= size)
+        len = size - 1;
+    memcpy(line, start, len);
+    line[len] = '\0';
+    return lineno;
+}
+
+/* Run sql (one or many statements); AG_EDB with the server's message and,
+ * when the server gives a position, the line of sql it points into. */
 static int
 exec(PGconn *conn, const char *what, const char *sql, ag_error *err)
 {
@@ -77,7 +106,17 @@ exec(PGconn *conn, const char *what, const char *sql, ag_error *err)
         const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
         if (!msg)
             msg = PQerrorMessage(conn);
-        rc = ag_errorf(err, AG_EDB, "dev database: %s: %s", what, msg);
+        char line[200];
+        int lineno =
+            error_line(sql, PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION),
+                       line, sizeof line);
+        if (lineno > 0)
+            rc = ag_errorf(err, AG_EDB,
+                           "dev database: %s: %s (line %d of the SQL "
+                           "generated from the models: %s)",
+                           what, msg, lineno, line);
+        else
+            rc = ag_errorf(err, AG_EDB, "dev database: %s: %s", what, msg);
     }
     PQclear(res);
     return rc;

@@ -41,6 +41,15 @@
           "pg_class", c ".oid") " AND NOT (" n ".nspname = $2::text AND " c    \
                                 ".relname = $3::text)"
 
+/* AG_SQL_TABLE_IN_SCOPE for the relation kinds listed, partitions
+ * included (`kinds` a SQL list such as "'r', 'p', 'v'"). */
+#define AG_SQL_KINDS_IN_SCOPE(c, n, kinds)                                     \
+    c ".relkind IN (" kinds ")"                                                \
+      " AND " c ".relpersistence IN ('p', 'u')"                                \
+      " AND " AG_SQL_NS_IN_SCOPE(n) " AND NOT " AG_SQL_EXT_MEMBER(             \
+          "pg_class", c ".oid") " AND NOT (" n ".nspname = $2::text AND " c    \
+                                ".relname = $3::text)"
+
 /* Like AG_SQL_TABLE_IN_SCOPE for the relation kinds listed (`kinds` a SQL
  * list such as "'r', 'p', 'v'"): triggers may sit on views, indexes on
  * materialized views. */
@@ -104,10 +113,10 @@ int ag_intro_triggers(ag_intro *s, ag_error *err);
 /* Views and materialized views with their columns and dependencies:
  * three queries, the last two only when there are views. */
 int ag_intro_views(ag_intro *s, ag_error *err);
-int ag_intro_aggregates(ag_intro *s, ag_error *err); /* intro_defs.c */
-int ag_intro_operators(ag_intro *s, ag_error *err);  /* intro_defs.c */
-int ag_intro_casts(ag_intro *s, ag_error *err);      /* intro_defs.c */
-int ag_intro_inherits(ag_intro *s, ag_error *err); /* intro_tables.c */
+int ag_intro_aggregates(ag_intro *s, ag_error *err);     /* intro_defs.c */
+int ag_intro_operators(ag_intro *s, ag_error *err);      /* intro_defs.c */
+int ag_intro_casts(ag_intro *s, ag_error *err);          /* intro_defs.c */
+int ag_intro_inherits(ag_intro *s, ag_error *err);       /* intro_tables.c */
 int ag_intro_policies(ag_intro *s, ag_error *err);       /* intro_security.c */
 int ag_intro_event_triggers(ag_intro *s, ag_error *err); /* intro_security.c */
 int ag_intro_publications(ag_intro *s, ag_error *err);   /* intro_security.c */

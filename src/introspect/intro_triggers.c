@@ -4,9 +4,9 @@
  *
  * Internal triggers (foreign keys, deferred uniqueness) and triggers cloned
  * onto partitions from their parent (tgparentid, PostgreSQL 13+) are left
- * out.  Each trigger is read as pg_get_triggerdef prints it and
- * canonicalised by the code that handles model statements; tgenabled
- * gives the enabled state.
+ * out; a partition's own triggers are in.  Each trigger is read as
+ * pg_get_triggerdef prints it and canonicalised by the code that handles model
+ * statements; tgenabled gives the enabled state.
  */
 #include "intro.h"
 
@@ -23,19 +23,22 @@ static const char triggers_sql[] =
     "  AND d.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass\n"
     "  AND d.objsubid = 0\n"
     "WHERE NOT t.tgisinternal AND %s\n"
-    "  AND " AG_SQL_REL_IN_SCOPE("c", "n", "'r', 'p', 'v'") "\n"
-                                                            "ORDER BY 1, 2, 3";
+    "  AND " AG_SQL_KINDS_IN_SCOPE("c", "n",
+                                   "'r', 'p', 'v'") "\n"
+                                                    "ORDER BY 1, 2, 3";
 
 enum { C_SCHEMA, C_TABLE, C_NAME, C_DEF, C_COMMENT, C_ENABLED };
 
 int
 ag_intro_triggers(ag_intro *s, ag_error *err)
 {
-    /* tgparentid arrived in PostgreSQL 13; before it, clones on
-     * partitions belong to partitions, which are out of scope anyway. */
-    const char *sql = ag_arena_sprintf(
-        &s->cat->arena, triggers_sql,
-        s->server_version >= 130000 ? "t.tgparentid = 0" : "true");
+    /* A partition's own triggers are read, its clones of the parent's
+     * are not.  tgparentid arrived in PostgreSQL 13; before it the two
+     * cannot be told apart, so triggers on partitions are left out. */
+    const char *sql =
+        ag_arena_sprintf(&s->cat->arena, triggers_sql,
+                         s->server_version >= 130000 ? "t.tgparentid = 0"
+                                                     : "NOT c.relispartition");
     PGresult *res;
     int rc = ag_intro_query(s, "triggers", sql, 3, &res, err);
     if (rc)

@@ -282,6 +282,17 @@ resolve_comment(ag_loader *ld, const ld_pending *p, PgQuery__CommentStmt *s)
             name ? ag_catalog_find(ld->cat, AG_KIND_SCHEMA, "", name) : NULL;
         break;
     case PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION:
+        /* plpgsql is in every database and not managed (no model creates
+         * it), but pg_dump writes its comment: the stock text is accepted
+         * as it is, another one is ignored with a warning. */
+        if (name && strcmp(name, "plpgsql") == 0) {
+            if (s->comment &&
+                strcmp(s->comment, "PL/pgSQL procedural language") != 0)
+                ld_warn(ld, p->pos,
+                        "the comment on extension plpgsql is not managed "
+                        "(plpgsql is built in); ignored");
+            return;
+        }
         target =
             name ? ag_catalog_find(ld->cat, AG_KIND_EXTENSION, "", name) : NULL;
         break;

@@ -326,3 +326,25 @@ Test(security, comment_sql_for_domain_checks_and_attributes)
     free(sum);
     free(sql);
 }
+
+/* plpgsql is built in: pg_dump's COMMENT ON EXTENSION plpgsql (apflora)
+ * is accepted, another text only warned about, neither an error. */
+Test(security, comment_on_builtin_plpgsql)
+{
+    cr_assert_eq(load_into(&cat, "COMMENT ON EXTENSION plpgsql IS "
+                                 "'PL/pgSQL procedural language';\n"),
+                 0, "%s", rendered());
+    cr_expect_str_eq(rendered(), "");
+    cr_expect_null(ag_catalog_find(&cat, AG_KIND_EXTENSION, "", "plpgsql"));
+    cr_assert_eq(
+        load_into(&cat, "COMMENT ON EXTENSION plpgsql IS 'our language';\n"),
+        0, "%s", rendered());
+    cr_expect(strstr(rendered(), "warning: the comment on extension plpgsql "
+                                 "is not managed"),
+              "%s", rendered());
+    cr_expect_neq(load_into(&cat, "COMMENT ON EXTENSION hstore IS 'kv';\n"),
+                  0);
+    cr_expect(strstr(rendered(), "COMMENT ON an object the models do not "
+                                 "declare"),
+              "%s", rendered());
+}

@@ -4,9 +4,10 @@
  *
  * An index that implements a PRIMARY KEY, UNIQUE or EXCLUDE constraint
  * belongs to that constraint and is left out (a FOREIGN KEY's conindid
- * names the referenced table's index, hence the contype filter).  Indexes
- * of partitions are out with their tables; relispartition on the index
- * itself also drops any index attached to a parent index.
+ * names the referenced table's index, hence the contype filter).  An index
+ * attached to a parent index (relispartition on the index itself) is the
+ * parent's and left out; a partition's own, unattached index is in (pagila
+ * builds them that way).
  *
  * pg_get_indexdef writes "ON ONLY" for an index on a partitioned table
  * (pg_dump's form: build the parent's index alone, then attach each
@@ -34,7 +35,7 @@ static const char indexes_sql[] =
     "  AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass\n"
     "  AND d.objsubid = 0\n"
     "WHERE NOT i.relispartition\n"
-    "  AND " AG_SQL_REL_IN_SCOPE(
+    "  AND " AG_SQL_KINDS_IN_SCOPE(
         "c", "n",
         "'r', 'p', 'm'") "\n"
                          "  AND NOT EXISTS (SELECT 1 FROM "

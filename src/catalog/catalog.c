@@ -307,6 +307,10 @@ ag_catalog_add(ag_catalog *cat, ag_kind kind, const char *schema,
      * through ag_catalog_add_constraint). */
     if (!per_table(kind))
         map_insert(cat->map, obj);
+    /* Constraint names are unique per schema for naming purposes (see
+     * ag_catalog_conname_taken); remove and rename keep the count. */
+    if (kind == AG_KIND_CONSTRAINT)
+        conname_add(cat->connames, obj->name.schema, obj->name.name);
     cat->sealed = false;
     return obj;
 }

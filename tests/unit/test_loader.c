@@ -63,6 +63,26 @@ Test(loader, implicit_names_follow_postgresql)
     cr_assert_str_eq(fk->ref_cols[0], "id");
 }
 
+/* Constraint names are chosen unique across the schema, as PostgreSQL's
+ * ChooseConstraintName does: t(a_b) and t_a(b) both want t_a_b_check. */
+Test(loader, implicit_constraint_names_unique_in_the_schema)
+{
+    cr_assert_eq(load("CREATE TABLE t (a_b int CHECK (a_b > 0));\n"
+                      "CREATE TABLE t_a (b int CHECK (b > 0), "
+                      "c int CHECK (c > 0) CHECK (c < 9));\n"),
+                 0, "%s", rendered());
+    cr_expect_not_null(
+        ag_catalog_find_constraint(&cat, "public", "t", "t_a_b_check"));
+    cr_expect_not_null(
+        ag_catalog_find_constraint(&cat, "public", "t_a", "t_a_b_check1"));
+    cr_expect_not_null(
+        ag_catalog_find_constraint(&cat, "public", "t_a", "t_a_c_check"));
+    cr_expect_not_null(
+        ag_catalog_find_constraint(&cat, "public", "t_a", "t_a_c_check1"));
+    cr_expect(ag_catalog_conname_taken(&cat, "public", "t_a_c_check1"));
+    cr_expect(!ag_catalog_conname_taken(&cat, "other", "t_a_c_check1"));
+}
+
 Test(loader, long_names_are_truncated_to_63_bytes)
 {
     char sql[512];

@@ -338,14 +338,14 @@ dispatch(ag_loader *ld, ld_pos pos, ag_node *n)
             break;
         /* fall through */
     case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
-    case PG_QUERY__NODE__NODE_RENAME_STMT:
         ld_error(ld, pos,
                  "%s cannot be part of a model: models declare the desired "
                  "state (use -- autogen:renamed from=... for renames)",
                  n->node_case == PG_QUERY__NODE__NODE_DROP_STMT ? "DROP"
-                 : n->node_case == PG_QUERY__NODE__NODE_TRUNCATE_STMT
-                     ? "TRUNCATE"
-                     : "ALTER ... RENAME");
+                                                                : "TRUNCATE");
+        break;
+    case PG_QUERY__NODE__NODE_RENAME_STMT:
+        ld_rename(ld, pos, n->rename_stmt);
         break;
     case PG_QUERY__NODE__NODE_VIEW_STMT:
         ld_create_view(ld, pos, n->view_stmt);

@@ -47,6 +47,8 @@ typedef enum ld_pending_kind {
     PEND_INHERIT,         /* PARTITION OF / INHERITS: parents resolved and
                              columns merged once every table is in */
     PEND_INDEX_ATTACH,    /* ALTER INDEX ... ATTACH PARTITION: after indexes */
+    PEND_RENAME,   /* ALTER TABLE ... RENAME CONSTRAINT (load_rename.c): after
+                      every constraint is named, before comments */
     PEND_SECURITY, /* policies, event triggers, publications, ENABLE TRIGGER
                       and their comments (load_security.c); node is the
                       wrapping Node */
@@ -218,6 +220,9 @@ bool ld_alter_index_attach(ag_loader *ld, const ld_pending *p);
 void ld_resolve_inherit(ag_loader *ld, const ld_pending *p);
 /* PEND_INDEX_ATTACH (after indexes and constraints). */
 void ld_resolve_index_attach(ag_loader *ld, const ld_pending *p);
+/* load_rename.c */
+void ld_rename(ag_loader *ld, ld_pos pos, PgQuery__RenameStmt *s);
+void ld_resolve_rename(ag_loader *ld, const ld_pending *p);
 /* Partitions' copies of their parents' CHECKs (after constraints). */
 void ld_resolve_partition_checks(ag_loader *ld);
 

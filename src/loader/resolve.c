@@ -670,6 +670,9 @@ ld_resolve(ag_loader *ld)
             ld_resolve_index_attach(ld, order[i]);
     ld_resolve_partition_checks(ld);
     for (size_t i = 0; i < n; i++)
+        if (order[i]->kind == PEND_RENAME)
+            ld_resolve_rename(ld, order[i]);
+    for (size_t i = 0; i < n; i++)
         if (order[i]->kind == PEND_COMMENT)
             resolve_comment(ld, order[i]);
     free(order);

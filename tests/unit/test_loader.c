@@ -187,6 +187,45 @@ Test(loader, drops_and_unmanaged_kinds_are_errors_data_is_a_warning)
     cr_assert_eq(diag.nerrors, 2);
 }
 
+/* A script that creates a constraint and renames it at once (PostgREST's
+ * spec schema) declares the new name; other renames stay errors. */
+Test(loader, rename_constraint_inside_the_models)
+{
+    cr_assert_eq(load("CREATE TABLE clients (id int PRIMARY KEY);\n"
+                      "CREATE TABLE projects (id int PRIMARY KEY,\n"
+                      "  client_id int REFERENCES clients(id));\n"
+                      "ALTER TABLE projects RENAME CONSTRAINT\n"
+                      "  projects_client_id_fkey TO client;\n"
+                      "COMMENT ON CONSTRAINT client ON projects IS 'c';\n"),
+                 0, "%s", rendered());
+    ag_constraint *fk =
+        ag_catalog_find_constraint(&cat, "public", "projects", "client");
+    cr_assert_not_null(fk);
+    cr_expect_eq(fk->type, AG_CON_FOREIGN);
+    cr_expect_str_eq(fk->obj.comment, "c");
+    cr_expect_null(ag_catalog_find_constraint(&cat, "public", "projects",
+                                              "projects_client_id_fkey"));
+}
+
+Test(loader, other_renames_inside_the_models_are_errors)
+{
+    cr_assert_neq(load("CREATE TABLE t (id int PRIMARY KEY, a int);\n"
+                       "ALTER TABLE t RENAME CONSTRAINT nope TO x;\n"
+                       "ALTER TABLE t RENAME CONSTRAINT t_pkey TO t_pkey;\n"
+                       "ALTER TABLE t RENAME COLUMN a TO b;\n"),
+                  0);
+    const char *out = rendered();
+    cr_expect(strstr(out, "m.sql:2:1: error: RENAME CONSTRAINT nope: table "
+                          "public.t has no constraint of that name"),
+              "%s", out);
+    cr_expect(strstr(out, "m.sql:3:1: error: RENAME CONSTRAINT t_pkey TO "
+                          "t_pkey: table public.t already has"),
+              "%s", out);
+    cr_expect(strstr(out, "m.sql:4:1: error: ALTER ... RENAME cannot be part "
+                          "of a model"),
+              "%s", out);
+}
+
 Test(loader, plpgsql_is_always_there)
 {
     cr_assert_eq(load("CREATE EXTENSION IF NOT EXISTS plpgsql;\n"

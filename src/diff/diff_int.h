@@ -37,6 +37,7 @@ enum {
                                changes or goes */
     P_DROP_CONSTRAINT = 60, /* other constraints, and indexes */
     P_CREATE_TABLE = 70,
+    P_DOMAIN_ON_TABLE = 71, /* a domain over a table's row type */
     P_RENAME = 73, /* tables, indexes, constraints: after drops by old name */
     P_RENAME_COLUMN = 75,
     P_REPLACE_DROP = 78, /* a generated column to be re-added, dropped */
@@ -56,6 +57,7 @@ enum {
     P_CREATE_EVENT_TRIGGER = 128,
     P_PUBLICATION = 129, /* create / alter, after the tables it lists */
     P_OWNED_BY = 130,
+    P_DROP_DOMAIN_ON_TABLE = 139, /* before the table whose row type */
     P_DROP_TABLE = 140,
     P_DROP_SEQUENCE = 150,
     P_DROP_CAST = 152,

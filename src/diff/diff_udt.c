@@ -61,14 +61,15 @@ domain_users(df_ctx *c, const ag_domain *d)
 }
 
 /* Is the domain's base type (or its element type) a composite type of
- * `cat`?  Such a domain is created after composite types and dropped
+ * `cat` (kind AG_KIND_COMPOSITE), or a table's row type (AG_KIND_TABLE)?
+ * Such a domain is created after composite types (or tables) and dropped
  * before them; every other domain comes first, as composite attributes,
  * function signatures and table columns may use it. */
 static bool
-on_composite(const ag_catalog *cat, const ag_domain *d)
+on_rowtype(const ag_catalog *cat, ag_kind kind, const ag_domain *d)
 {
     ag_object *const *list;
-    size_t n = ag_catalog_list(cat, AG_KIND_COMPOSITE, &list);
+    size_t n = ag_catalog_list(cat, kind, &list);
     ag_buf b;
     ag_buf_init(&b);
     bool found = false;
@@ -87,10 +88,15 @@ domain_op(df_ctx *c, ag_op_type type, int prio, const ag_domain *a,
           const ag_domain *b)
 {
     const ag_domain *d = b ? b : a;
-    if (prio == P_DOMAIN && on_composite(b ? c->to : c->from, d))
+    const ag_catalog *cat = prio == P_DOMAIN && b ? c->to : c->from;
+    if (prio == P_DOMAIN && on_rowtype(cat, AG_KIND_COMPOSITE, d))
         prio = P_DOMAIN_ON_COMPOSITE;
-    else if (prio == P_DROP_DOMAIN && on_composite(c->from, d))
+    else if (prio == P_DOMAIN && on_rowtype(cat, AG_KIND_TABLE, d))
+        prio = P_DOMAIN_ON_TABLE;
+    else if (prio == P_DROP_DOMAIN && on_rowtype(c->from, AG_KIND_COMPOSITE, d))
         prio = P_DROP_DOMAIN_ON_COMPOSITE;
+    else if (prio == P_DROP_DOMAIN && on_rowtype(c->from, AG_KIND_TABLE, d))
+        prio = P_DROP_DOMAIN_ON_TABLE;
     ag_op *op = df_new_op(c, type, prio, AG_KIND_DOMAIN, d->obj.name.schema,
                           d->obj.name.name, NULL);
     op->from_obj = a ? &a->obj : NULL;
@@ -156,9 +162,52 @@ alter_domain(df_ctx *c, const ag_domain *a, const ag_domain *b)
                a->obj.comment, b->obj.comment, false);
 }
 
+/* Is `type` (a domain's base type, maybe an array of it) the domain d? */
+static bool
+names_domain(const char *type, const ag_domain *d)
+{
+    ag_buf b;
+    ag_buf_init(&b);
+    ag_quote_qname(&b, d->obj.name.schema, d->obj.name.name);
+    bool same = strncmp(type, b.data, b.len) == 0 &&
+                (type[b.len] == '\0' || type[b.len] == '[');
+    ag_buf_free(&b);
+    return same;
+}
+
+/* A domain over another domain (PostgREST's tsvector_not_empty over
+ * tsvector_not_null): created after it and dropped before it, whatever
+ * their names' order.  ops[0..n) are the domain ops df_domains made. */
+static void
+domain_chain_edges(df_ctx *c, ag_op **ops, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        ag_op *x = ops[i];
+        bool create = x->type == AG_OP_CREATE_DOMAIN;
+        if (!create && x->type != AG_OP_DROP_DOMAIN)
+            continue;
+        const ag_domain *dx =
+            (const ag_domain *)(create ? x->to_obj : x->from_obj);
+        for (size_t j = 0; j < n; j++) {
+            ag_op *y = ops[j];
+            if (j == i || y->type != x->type)
+                continue;
+            const ag_domain *dy =
+                (const ag_domain *)(create ? y->to_obj : y->from_obj);
+            if (!names_domain(dx->type, dy))
+                continue;
+            if (create)
+                df_edge(c, y, x);
+            else
+                df_edge(c, x, y);
+        }
+    }
+}
+
 void
 df_domains(df_ctx *c)
 {
+    size_t first_op = c->nops;
     ag_object *const *list;
     size_t n = ag_catalog_list(c->from, AG_KIND_DOMAIN, &list);
     for (size_t i = 0; i < n; i++) {
@@ -175,6 +224,7 @@ df_domains(df_ctx *c)
         if (!df_from_object(c, &b->obj))
             create_domain(c, b, 0);
     }
+    domain_chain_edges(c, c->ops + first_op, c->nops - first_op);
 }
 
 /* ---- composite types ---- */

@@ -297,6 +297,7 @@ ag_diff(const ag_catalog *from, const ag_catalog *to, ag_plan *plan,
     df_domains(&c);
     df_composites(&c);
     df_tables(&c);
+    df_domain_rowtype_edges(&c);
     df_partitions(&c);
     df_constraints(&c);
     df_sequences(&c);

@@ -98,8 +98,18 @@ find_table_op(df_ctx *c, ag_op_type type, const char *schema, const char *name)
     return NULL;
 }
 
+/* Is (schema, name) a domain of `in` that `other` lacks? */
+static bool
+domain_only_in(const ag_catalog *in, const ag_catalog *other, const ag_qname *t)
+{
+    return ag_catalog_find(in, AG_KIND_DOMAIN, t->schema, t->name) &&
+           !ag_catalog_find(other, AG_KIND_DOMAIN, t->schema, t->name);
+}
+
 /* A new function whose signature names a new table's row type comes after
- * that CREATE TABLE; a dropped one goes before that DROP TABLE. */
+ * that CREATE TABLE; a dropped one goes before that DROP TABLE.  The same
+ * for a new or dropped domain (which may itself come after a table, when
+ * it is over the table's row type: PostgREST's SETOF projects_domain). */
 static void
 table_type_edges(df_ctx *c, const ag_function *f, ag_op *op, bool create)
 {
@@ -114,6 +124,16 @@ table_type_edges(df_ctx *c, const ag_function *f, ag_op *op, bool create)
             ag_op *tbl = find_table_op(c, AG_OP_DROP_TABLE, t->schema, t->name);
             if (tbl)
                 df_edge(c, op, tbl);
+        } else if (create && domain_only_in(c->to, c->from, t)) {
+            ag_op *dom =
+                find_table_op(c, AG_OP_CREATE_DOMAIN, t->schema, t->name);
+            if (dom)
+                df_edge(c, dom, op);
+        } else if (!create && domain_only_in(c->from, c->to, t)) {
+            ag_op *dom =
+                find_table_op(c, AG_OP_DROP_DOMAIN, t->schema, t->name);
+            if (dom)
+                df_edge(c, op, dom);
         }
     }
 }

@@ -227,6 +227,43 @@ df_domains(df_ctx *c)
     domain_chain_edges(c, c->ops + first_op, c->nops - first_op);
 }
 
+/* A domain over a table's row type comes after that table's CREATE TABLE
+ * and goes before its DROP TABLE: edges, not only priorities, since a
+ * function using the domain may hold the domain's drop back (called once
+ * the table ops exist). */
+void
+df_domain_rowtype_edges(df_ctx *c)
+{
+    for (size_t i = 0; i < c->nops; i++) {
+        ag_op *d = c->ops[i];
+        bool create =
+            d->prio == P_DOMAIN_ON_TABLE && d->type == AG_OP_CREATE_DOMAIN;
+        if (!create &&
+            (d->prio != P_DROP_DOMAIN_ON_TABLE || d->type != AG_OP_DROP_DOMAIN))
+            continue;
+        const ag_domain *dom =
+            (const ag_domain *)(create ? d->to_obj : d->from_obj);
+        ag_op_type want = create ? AG_OP_CREATE_TABLE : AG_OP_DROP_TABLE;
+        ag_buf b;
+        ag_buf_init(&b);
+        for (size_t j = 0; j < c->nops; j++) {
+            ag_op *t = c->ops[j];
+            if (t->type != want || t->table)
+                continue;
+            ag_buf_reset(&b);
+            ag_quote_qname(&b, t->name.schema, t->name.name);
+            if (strncmp(dom->type, b.data, b.len) != 0 ||
+                (dom->type[b.len] && dom->type[b.len] != '['))
+                continue;
+            if (create)
+                df_edge(c, t, d);
+            else
+                df_edge(c, d, t);
+        }
+        ag_buf_free(&b);
+    }
+}
+
 /* ---- composite types ---- */
 
 static const ag_column *

@@ -303,6 +303,7 @@ ag_diff(const ag_catalog *from, const ag_catalog *to, ag_plan *plan,
     df_sequences(&c);
     df_routines(&c); /* after tables: orders functions against them */
     df_views(&c);    /* last: edges to the index and trigger ops */
+    df_view_signature_edges(&c);
     df_defs(&c);     /* after routines: orders against function ops */
     df_security(&c); /* after routines: reads the functions' fates */
     df_events(&c);

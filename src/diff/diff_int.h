@@ -219,6 +219,7 @@ void df_routines(df_ctx *c);
 /* ---- diff_udt.c: domains and composite types ---- */
 void df_domains(df_ctx *c);
 void df_domain_rowtype_edges(df_ctx *c); /* after df_tables */
+void df_view_signature_edges(df_ctx *c); /* after df_views */
 void df_composites(df_ctx *c);
 
 /* ---- diff_views.c: views and materialized views ---- */

@@ -138,6 +138,41 @@ table_type_edges(df_ctx *c, const ag_function *f, ag_op *op, bool create)
     }
 }
 
+/* A function whose signature names a view's row type (PostgREST's
+ * single_article() returns test.articles) comes after that view is
+ * created and goes before it is dropped.  Called once the view ops exist
+ * (df_view_signature_edges, from ag_diff after df_views). */
+void
+df_view_signature_edges(df_ctx *c)
+{
+    size_t nops = c->nops;
+    for (size_t i = 0; i < nops; i++) {
+        ag_op *op = c->ops[i];
+        if (op->kind != AG_KIND_FUNCTION)
+            continue;
+        bool create = op->type == AG_OP_CREATE_FUNCTION;
+        if (!create && op->type != AG_OP_DROP_FUNCTION)
+            continue;
+        const ag_function *f =
+            (const ag_function *)(create ? op->to_obj : op->from_obj);
+        if (!f)
+            continue;
+        for (size_t k = 0; k < f->ntypes; k++) {
+            const ag_qname *t = &f->types[k];
+            if (!ag_catalog_find(create ? c->to : c->from, AG_KIND_VIEW,
+                                 t->schema, t->name))
+                continue;
+            ag_op *v =
+                find_table_op(c, create ? AG_OP_CREATE_VIEW : AG_OP_DROP_VIEW,
+                              t->schema, t->name);
+            if (v && create)
+                df_edge(c, v, op);
+            else if (v)
+                df_edge(c, op, v);
+        }
+    }
+}
+
 static ag_op *
 function_op(df_ctx *c, ag_op_type type, int prio, const ag_function *a,
             const ag_function *b)

@@ -212,6 +212,12 @@ ag_devdb_canon(PGconn *conn, ag_catalog *models, ag_error *err)
     /* Runs sharing a dev database take turns; released at ROLLBACK. */
     rc = exec(conn, "waiting for the dev database",
               "SELECT pg_catalog.pg_advisory_xact_lock(7163, 1)", err);
+    /* The models' own notices and warnings (PostgREST's casts to domains:
+     * "cast will be ignored") are about the models, already loaded once
+     * by their author: not for autogen's output. */
+    if (rc == 0)
+        rc = exec(conn, "quieting notices",
+                  "SET LOCAL client_min_messages = error", err);
     ag_catalog dev;
     ag_catalog_init(&dev, "dev database");
     if (rc == 0)

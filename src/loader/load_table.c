@@ -202,6 +202,106 @@ ld_add_column(ag_loader *ld, ld_pos pos, ag_table *tbl, PgQuery__ColumnDef *cd)
     return stored;
 }
 
+/* Is p a PRIMARY KEY or UNIQUE constraint of a CREATE TABLE? */
+static bool
+is_key(const ld_pending *p)
+{
+    if (p->kind != PEND_CONSTRAINT)
+        return false;
+    const PgQuery__Constraint *c = p->node;
+    return c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY ||
+           c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE;
+}
+
+/* The i-th key column of a key constraint (a column constraint's is its
+ * column); NULL past the end. */
+static const char *
+key_col(const ld_pending *p, size_t i)
+{
+    const PgQuery__Constraint *c = p->node;
+    if (p->colname)
+        return i == 0 ? p->colname : NULL;
+    return i < c->n_keys ? ag_ast_str(c->keys[i]) : NULL;
+}
+
+static bool
+same_names(ag_node **a, size_t na, ag_node **b, size_t nb)
+{
+    if (na != nb)
+        return false;
+    for (size_t i = 0; i < na; i++) {
+        const char *x = ag_ast_str(a[i]), *y = ag_ast_str(b[i]);
+        if (!x || !y || strcmp(x, y) != 0)
+            return false;
+    }
+    return true;
+}
+
+/* Would PostgreSQL build the same index for both key constraints? */
+static bool
+same_key(const ld_pending *p, const ld_pending *q)
+{
+    const PgQuery__Constraint *a = p->node, *b = q->node;
+    for (size_t i = 0;; i++) {
+        const char *x = key_col(p, i), *y = key_col(q, i);
+        if (!x || !y) {
+            if (x || y)
+                return false;
+            break;
+        }
+        if (strcmp(x, y) != 0)
+            return false;
+    }
+    return same_names(a->including, a->n_including, b->including,
+                      b->n_including) &&
+           a->nulls_not_distinct == b->nulls_not_distinct &&
+           a->deferrable == b->deferrable && a->initdeferred == b->initdeferred;
+}
+
+/*
+ * CREATE TABLE keeps one of several PRIMARY KEY / UNIQUE constraints that
+ * would build the same index, the primary key first (parse_utilcmd.c's
+ * transformIndexConstraints): PostgREST's `id serial not null unique, ...,
+ * primary key (id)` makes only public_consumers_pkey.  A kept constraint
+ * without a name takes the name of a dropped one.  pend[first..] are the
+ * statement's deferred items.
+ */
+static void
+drop_duplicate_keys(ag_loader *ld, size_t first)
+{
+    size_t pk = ld->npend;
+    for (size_t i = first; i < ld->npend; i++)
+        if (is_key(&ld->pend[i]) &&
+            ((PgQuery__Constraint *)ld->pend[i].node)->contype ==
+                PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) {
+            pk = i;
+            break;
+        }
+    size_t out = first;
+    for (size_t i = first; i < ld->npend; i++) {
+        ld_pending *p = &ld->pend[i];
+        ld_pending *prior = NULL;
+        if (is_key(p) && i != pk) {
+            if (pk < ld->npend && same_key(&ld->pend[pk], p))
+                prior = &ld->pend[pk];
+            for (size_t j = first; !prior && j < out; j++)
+                if (is_key(&ld->pend[j]) && same_key(&ld->pend[j], p))
+                    prior = &ld->pend[j];
+        }
+        if (prior) {
+            PgQuery__Constraint *kept = prior->node, *gone = p->node;
+            if (!*kept->conname && *gone->conname)
+                kept->conname = gone->conname;
+            continue;
+        }
+        /* Moving an item before pk: keep pk pointing at it. */
+        if (i == pk)
+            pk = out;
+        ld->pend[out++] = *p;
+    }
+    ld->npend = out;
+}
+
 void
 ld_create_table(ag_loader *ld, ld_pos pos, PgQuery__CreateStmt *s)
 {
@@ -229,6 +329,7 @@ ld_create_table(ag_loader *ld, ld_pos pos, PgQuery__CreateStmt *s)
     }
     tbl->obj.loc = ld_srcloc(pos);
     tbl->persistence = rv->relpersistence[0] == 'u' ? 'u' : 'p';
+    size_t first_pending = ld->npend;
     for (size_t i = 0; i < s->n_table_elts; i++) {
         ag_node *e = s->table_elts[i];
         switch (e->node_case) {
@@ -252,6 +353,7 @@ ld_create_table(ag_loader *ld, ld_pos pos, PgQuery__CreateStmt *s)
                      "supported in models");
         }
     }
+    drop_duplicate_keys(ld, first_pending);
     ld_partitioning(ld, pos, tbl, s);
 }
 

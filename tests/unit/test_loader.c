@@ -83,6 +83,31 @@ Test(loader, implicit_constraint_names_unique_in_the_schema)
     cr_expect(!ag_catalog_conname_taken(&cat, "other", "t_a_c_check1"));
 }
 
+/* CREATE TABLE keeps one of several keys that build the same index
+ * (checked against PostgreSQL 15: c_pkey; named; e_a_key and e_pkey). */
+Test(loader, duplicate_keys_in_create_table_collapse)
+{
+    cr_assert_eq(load("CREATE TABLE c (id serial NOT NULL UNIQUE, name "
+                      "text, PRIMARY KEY (id));\n"
+                      "CREATE TABLE d (a int, b int, UNIQUE (a, b), "
+                      "CONSTRAINT named UNIQUE (a, b));\n"
+                      "CREATE TABLE e (a int PRIMARY KEY, UNIQUE (a) "
+                      "DEFERRABLE);\n"),
+                 0, "%s", rendered());
+    cr_expect_not_null(ag_catalog_find_constraint(&cat, "public", "c",
+                                                  "c_pkey"));
+    cr_expect_null(ag_catalog_find_constraint(&cat, "public", "c",
+                                              "c_id_key"));
+    cr_expect_not_null(ag_catalog_find_constraint(&cat, "public", "d",
+                                                  "named"));
+    cr_expect_null(ag_catalog_find_constraint(&cat, "public", "d",
+                                              "d_a_b_key"));
+    cr_expect_not_null(ag_catalog_find_constraint(&cat, "public", "e",
+                                                  "e_pkey"));
+    cr_expect_not_null(ag_catalog_find_constraint(&cat, "public", "e",
+                                                  "e_a_key"));
+}
+
 Test(loader, long_names_are_truncated_to_63_bytes)
 {
     char sql[512];

@@ -45,10 +45,20 @@ void ag_devdb_close(ag_devdb *d);
  * Run the models in the dev database behind conn (idle) inside one
  * transaction, introspect it, roll back, and give every view of `models`
  * the server's definition, columns (with their comments) and dependencies.
+ * Column defaults and generation expressions, CHECK constraints and
+ * domain defaults and checks get the server's text too: some only the
+ * server can print (a constant of a domain type, a CHECK on a domain over
+ * a domain, which gains a cast of VALUE).
+ *
+ * `like` (may be NULL) is the live database's session: the dev session
+ * takes its TimeZone, DateStyle and IntervalStyle, since they decide how
+ * constants print, so that both sides print them alike.
+ *
  * `models` must be sealed; its strings stay in its own arena.  Returns 0,
  * or AG_EDB with "dev database: ..." and the server's message (a model
  * the server refuses, e.g. a view reading a column that does not exist).
  */
-int ag_devdb_canon(PGconn *conn, ag_catalog *models, ag_error *err);
+int ag_devdb_canon(PGconn *conn, PGconn *like, ag_catalog *models,
+                   ag_error *err);
 
 #endif

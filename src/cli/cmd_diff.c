@@ -180,7 +180,7 @@ canon_literals(PGconn *conn, ag_catalog *models)
  * from a dev database: --dev-url, dev_url, AUTOGEN_DEV_URL, else a
  * throwaway local cluster.  Nothing is committed there. */
 static int
-canon_views(const cli_opts *o, ag_catalog *models)
+canon_views(const cli_opts *o, PGconn *like, ag_catalog *models)
 {
     if (!ag_devdb_needed(models))
         return EXIT_OK;
@@ -198,7 +198,7 @@ canon_views(const cli_opts *o, ag_catalog *models)
     ag_error err = {0};
     int rc = ag_devdb_open(&d, url, &err);
     if (rc == 0)
-        rc = ag_devdb_canon(d.conn, models, &err);
+        rc = ag_devdb_canon(d.conn, like, models, &err);
     ag_devdb_close(&d);
     if (rc) {
         cli_error("%s", err.msg);
@@ -258,7 +258,7 @@ cli_pipeline_run(const cli_opts *o, PGconn *conn, bool want_down,
     if (rc == EXIT_OK)
         rc = canon_literals(conn, &pl->models);
     if (rc == EXIT_OK)
-        rc = canon_views(o, &pl->models);
+        rc = canon_views(o, conn, &pl->models);
     if (own)
         PQfinish(own);
     if (rc != EXIT_OK)

@@ -21,7 +21,13 @@ bool
 ag_devdb_needed(const ag_catalog *models)
 {
     ag_object *const *list;
-    return ag_catalog_list(models, AG_KIND_VIEW, &list) > 0;
+    if (ag_catalog_list(models, AG_KIND_VIEW, &list) > 0)
+        return true;
+    size_t n = ag_catalog_list(models, AG_KIND_TABLE, &list);
+    for (size_t i = 0; i < n; i++)
+        if (((const ag_table *)list[i])->as_sql)
+            return true;
+    return false;
 }
 
 int
@@ -129,6 +135,17 @@ dup(ag_catalog *cat, const char *s)
     return s ? ag_arena_strdup(&cat->arena, s) : NULL;
 }
 
+static const ag_expr *
+dup_expr(ag_catalog *cat, const ag_expr *e)
+{
+    if (!e)
+        return NULL;
+    ag_expr *x = ag_arena_alloc(&cat->arena, sizeof *x);
+    x->sql = dup(cat, e->sql);
+    x->canon = dup(cat, e->canon);
+    return x;
+}
+
 /* The dev database's view `dv` replaces the model view mv's text. */
 static void
 adopt(ag_catalog *cat, ag_view *mv, const ag_view *dv)
@@ -144,6 +161,7 @@ adopt(ag_catalog *cat, ag_view *mv, const ag_view *dv)
         mv->cols[i].name = dup(cat, dv->cols[i].name);
         mv->cols[i].type = dup(cat, dv->cols[i].type);
         mv->cols[i].comment = dup(cat, dv->cols[i].comment);
+        mv->cols[i].default_expr = dup_expr(cat, dv->cols[i].default_expr);
     }
     mv->ncols = dv->ncols;
     mv->deps = ag_arena_alloc(&cat->arena, (dv->ndeps + 1) * sizeof *mv->deps);
@@ -154,6 +172,94 @@ adopt(ag_catalog *cat, ag_view *mv, const ag_view *dv)
         mv->deps[i].col = dup(cat, dv->deps[i].col);
     }
     mv->ndeps = dv->ndeps;
+}
+
+/* The dev database's text replaces the models' for every expression
+ * present on both sides (see ag_devdb_canon); an expression the dev
+ * database lacks means the models were run wrongly, so it is left for
+ * the diff to show. */
+static void
+adopt_expressions(ag_catalog *models, const ag_catalog *dev)
+{
+    ag_object *const *list;
+    size_t n = ag_catalog_list(models, AG_KIND_TABLE, &list);
+    for (size_t i = 0; i < n; i++) {
+        ag_table *mt = (ag_table *)list[i];
+        const ag_table *dt =
+            ag_catalog_table(dev, mt->obj.name.schema, mt->obj.name.name);
+        for (size_t k = 0; dt && k < mt->ncols; k++) {
+            ag_column *mc = &mt->cols[k];
+            const ag_column *dc = ag_table_column(dt, mc->name);
+            if (!dc)
+                continue;
+            if (mc->default_expr && dc->default_expr)
+                mc->default_expr = dup_expr(models, dc->default_expr);
+            if (mc->generated && dc->generated)
+                mc->generated = dup_expr(models, dc->generated);
+        }
+    }
+    n = ag_catalog_list(models, AG_KIND_CONSTRAINT, &list);
+    for (size_t i = 0; i < n; i++) {
+        ag_constraint *mc = (ag_constraint *)list[i];
+        if (mc->type != AG_CON_CHECK)
+            continue;
+        const ag_constraint *dc = ag_catalog_find_constraint(
+            dev, mc->obj.name.schema, mc->table, mc->obj.name.name);
+        if (dc && dc->type == AG_CON_CHECK) {
+            mc->def.sql = dup(models, dc->def.sql);
+            mc->def.canon = dup(models, dc->def.canon);
+        }
+    }
+    n = ag_catalog_list(models, AG_KIND_DOMAIN, &list);
+    for (size_t i = 0; i < n; i++) {
+        ag_domain *md = (ag_domain *)list[i];
+        const ag_domain *dd = (const ag_domain *)ag_catalog_find(
+            dev, AG_KIND_DOMAIN, md->obj.name.schema, md->obj.name.name);
+        if (!dd)
+            continue;
+        if (md->default_expr && dd->default_expr)
+            md->default_expr = dup_expr(models, dd->default_expr);
+        for (size_t k = 0; k < md->nchecks; k++)
+            for (size_t j = 0; j < dd->nchecks; j++)
+                if (strcmp(md->checks[k].name, dd->checks[j].name) == 0) {
+                    md->checks[k].def.sql = dup(models, dd->checks[j].def.sql);
+                    md->checks[k].def.canon =
+                        dup(models, dd->checks[j].def.canon);
+                }
+    }
+}
+
+/* A CREATE TABLE AS table takes the columns the dev database gave it. */
+static int
+adopt_table_as(ag_catalog *models, const ag_catalog *dev, ag_error *err)
+{
+    ag_object *const *list;
+    size_t n = ag_catalog_list(models, AG_KIND_TABLE, &list);
+    for (size_t i = 0; i < n; i++) {
+        ag_table *mt = (ag_table *)list[i];
+        if (!mt->as_sql)
+            continue;
+        const ag_table *dt =
+            ag_catalog_table(dev, mt->obj.name.schema, mt->obj.name.name);
+        if (!dt)
+            return ag_errorf(err, AG_EDB,
+                             "dev database: table %s.%s was not created",
+                             mt->obj.name.schema, mt->obj.name.name);
+        for (size_t k = 0; k < dt->ncols; k++) {
+            const ag_column *dc = &dt->cols[k];
+            ag_column c = {0};
+            c.name = dup(models, dc->name);
+            c.type = dup(models, dc->type);
+            c.collation = dup(models, dc->collation);
+            c.notnull = dc->notnull;
+            c.comment = dup(models, dc->comment);
+            c.loc = mt->obj.loc;
+            ag_table_add_column(models, mt, &c);
+        }
+        mt->as_sql = NULL;
+        mt->as_search_path = NULL;
+    }
+    return 0;
 }
 
 static int
@@ -203,8 +309,34 @@ load_and_read(PGconn *conn, ag_catalog *models, ag_catalog *dev, ag_error *err)
     return rc;
 }
 
+/* SET LOCAL the settings that decide how constants print to the values
+ * the `like` session reports (libpq tracks them: GUC_REPORT). */
+static int
+match_settings(PGconn *conn, PGconn *like, ag_error *err)
+{
+    static const char *const names[] = {"TimeZone", "DateStyle",
+                                        "IntervalStyle"};
+    for (size_t i = 0; like && i < sizeof names / sizeof names[0]; i++) {
+        const char *v = PQparameterStatus(like, names[i]);
+        if (!v)
+            continue;
+        char *lit = PQescapeLiteral(conn, v, strlen(v));
+        if (!lit)
+            return ag_errorf(err, AG_EDB, "dev database: %s",
+                             PQerrorMessage(conn));
+        char sql[256];
+        snprintf(sql, sizeof sql,
+                 "SELECT pg_catalog.set_config('%s', %s, true)", names[i], lit);
+        PQfreemem(lit);
+        int rc = exec(conn, "matching the database's settings", sql, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 int
-ag_devdb_canon(PGconn *conn, ag_catalog *models, ag_error *err)
+ag_devdb_canon(PGconn *conn, PGconn *like, ag_catalog *models, ag_error *err)
 {
     int rc = exec(conn, "starting a transaction", "BEGIN", err);
     if (rc)
@@ -218,6 +350,8 @@ ag_devdb_canon(PGconn *conn, ag_catalog *models, ag_error *err)
     if (rc == 0)
         rc = exec(conn, "quieting notices",
                   "SET LOCAL client_min_messages = error", err);
+    if (rc == 0)
+        rc = match_settings(conn, like, err);
     ag_catalog dev;
     ag_catalog_init(&dev, "dev database");
     if (rc == 0)
@@ -230,6 +364,10 @@ ag_devdb_canon(PGconn *conn, ag_catalog *models, ag_error *err)
     }
     if (rc == 0)
         rc = copy_views(models, &dev, err);
+    if (rc == 0)
+        rc = adopt_table_as(models, &dev, err);
+    if (rc == 0)
+        adopt_expressions(models, &dev);
     ag_catalog_destroy(&dev);
     return rc;
 }

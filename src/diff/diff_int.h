@@ -38,6 +38,7 @@ enum {
     P_DROP_CONSTRAINT = 60, /* other constraints, and indexes */
     P_CREATE_TABLE = 70,
     P_DOMAIN_ON_TABLE = 71, /* a domain over a table's row type */
+    P_CREATE_TABLE_AS = 72, /* CREATE TABLE AS (dev database only) */
     P_RENAME = 73, /* tables, indexes, constraints: after drops by old name */
     P_RENAME_COLUMN = 75,
     P_REPLACE_DROP = 78, /* a generated column to be re-added, dropped */
@@ -51,6 +52,7 @@ enum {
     P_ADD_FK = 120,
     P_CREATE_VIEW = 122,    /* once everything it reads exists; then its
                                indexes and triggers */
+    P_VIEW_DEFAULT = 123,   /* ALTER VIEW ... SET DEFAULT, after the view */
     P_CREATE_TRIGGER = 125, /* after its table and its function */
     P_RLS = 126,            /* ENABLE/FORCE RLS, a trigger's enabled state */
     P_CREATE_POLICY = 127,  /* after its table and the functions it calls */

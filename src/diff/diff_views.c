@@ -231,6 +231,44 @@ view_comments(df_ctx *c, const ag_view *a, const ag_view *b, bool fresh)
     }
 }
 
+static bool
+same_default(const ag_column *x, const ag_column *y)
+{
+    const ag_expr *a = x ? x->default_expr : NULL;
+    const ag_expr *b = y ? y->default_expr : NULL;
+    if (!a || !b)
+        return a == b;
+    return strcmp(a->canon, b->canon) == 0;
+}
+
+/* ALTER VIEW ... ALTER COLUMN ... SET/DROP DEFAULT (PostgREST's
+ * complex_items_view): after the view is created (`create`, when the
+ * migration creates it), on a fresh view for every default. */
+static void
+view_defaults(df_ctx *c, const ag_view *a, const ag_view *b, bool fresh,
+              ag_op *create)
+{
+    for (size_t i = 0; i < b->ncols; i++) {
+        const ag_column *tc = &b->cols[i], *fc = NULL;
+        for (size_t k = 0; a && !fresh && k < a->ncols; k++)
+            if (strcmp(a->cols[k].name, tc->name) == 0)
+                fc = &a->cols[k];
+        if (same_default(fc, tc) || (!tc->default_expr && !fc))
+            continue;
+        ag_op *op = df_new_op(
+            c, tc->default_expr ? AG_OP_SET_DEFAULT : AG_OP_DROP_DEFAULT,
+            P_VIEW_DEFAULT, AG_KIND_VIEW, b->obj.name.schema, b->obj.name.name,
+            NULL);
+        op->sub = tc->name;
+        op->from_obj = a ? &a->obj : NULL;
+        op->to_obj = &b->obj;
+        op->from_col = fc;
+        op->to_col = tc;
+        if (create)
+            df_edge(c, create, op);
+    }
+}
+
 static ag_op *
 drop_view(df_ctx *c, const ag_view *a, const char *note)
 {
@@ -339,12 +377,14 @@ df_views(df_ctx *c)
             df_edge(c, drop, create);
             vo.create[b->obj.id - 1] = create;
             view_comments(c, a, b, true);
+            view_defaults(c, a, b, true, create);
             continue;
         }
         if (!view_equal(a, b))
             vo.create[b->obj.id - 1] =
                 view_op(c, AG_OP_REPLACE_VIEW, P_CREATE_VIEW, a, b);
         view_comments(c, a, b, false);
+        view_defaults(c, a, b, false, vo.create[b->obj.id - 1]);
     }
     n = ag_catalog_list(c->to, AG_KIND_VIEW, &list);
     for (size_t i = 0; i < n; i++) {
@@ -355,6 +395,7 @@ df_views(df_ctx *c)
         vo.create[b->obj.id - 1] =
             view_op(c, AG_OP_CREATE_VIEW, P_CREATE_VIEW, NULL, b);
         view_comments(c, NULL, b, true);
+        view_defaults(c, NULL, b, true, vo.create[b->obj.id - 1]);
     }
     view_edges(c, &vo);
 }

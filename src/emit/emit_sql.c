@@ -38,7 +38,8 @@ col_name(const ag_op *op)
 static void
 alter_table(ag_buf *out, const ag_op *op)
 {
-    ag_buf_put(out, "ALTER TABLE ");
+    /* A view's column defaults are the one ALTER COLUMN a view takes. */
+    ag_buf_put(out, op->kind == AG_KIND_VIEW ? "ALTER VIEW " : "ALTER TABLE ");
     put_table(out, op);
     ag_buf_putc(out, ' ');
 }
@@ -379,6 +380,14 @@ static void
 emit_create_table(ag_buf *out, const ag_op *op)
 {
     const ag_table *t = (const ag_table *)op->to_obj;
+    /* CREATE TABLE AS before the dev database gave it columns: its own
+     * statement, read with the search_path it was written under. */
+    if (t->as_sql) {
+        ag_buf_printf(out, "SET search_path = %s;\n\n%s", t->as_search_path,
+                      t->as_sql);
+        end_stmt(out);
+        return;
+    }
     ag_buf_put(out, t->persistence == 'u' ? "CREATE UNLOGGED TABLE "
                                           : "CREATE TABLE ");
     ag_quote_qname(out, op->name.schema, op->name.name);

@@ -5,12 +5,14 @@
  * Three set-based queries, whatever the number of views: the views
  * themselves (pg_get_viewdef(oid, true) under the session's empty
  * search_path, so every name is qualified; reloptions; relispopulated;
- * comment), their columns (format_type, comment), and their dependencies
- * from pg_depend through each view's pg_rewrite rule: the tables (with
- * the column, refobjsubid, where one is read), views and functions the
+ * comment), their columns (format_type, comment, default), and their
+ * dependencies from pg_depend through each view's pg_rewrite rule: the tables
+ * (with the column, refobjsubid, where one is read), views and functions the
  * query uses.  Extension members are left out as for tables.
  */
 #include "intro.h"
+
+#include "autogen/canon.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -35,10 +37,13 @@ static const char views_sql[] =
 
 static const char columns_sql[] =
     "SELECT a.attrelid, a.attname,\n"
-    "       pg_catalog.format_type(a.atttypid, a.atttypmod), d.description\n"
+    "       pg_catalog.format_type(a.atttypid, a.atttypmod), d.description,\n"
+    "       pg_catalog.pg_get_expr(ad.adbin, 0)\n"
     "FROM pg_catalog.pg_attribute a\n"
     "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid\n"
     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
+    "LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid\n"
+    "  AND ad.adnum = a.attnum\n"
     "LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid\n"
     "  AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass\n"
     "  AND d.objsubid = a.attnum\n"
@@ -140,9 +145,17 @@ read_columns(ag_intro *s, ag_intro_oidmap *views, ag_error *err)
         col->name = ag_intro_dup(s, res, i, 1);
         col->type = ag_intro_dup(s, res, i, 2);
         col->comment = ag_intro_dup(s, res, i, 3);
+        const char *expr = ag_intro_get(res, i, 4);
+        if (expr && (rc = ag_canon_expr_text(s->cat, expr, "public",
+                                             &col->default_expr, err)) != 0) {
+            ag_error_prefix(err,
+                            "introspecting view columns: default of %s.%s.%s: ",
+                            v->obj.name.schema, v->obj.name.name, col->name);
+            break;
+        }
     }
     PQclear(res);
-    return 0;
+    return rc;
 }
 
 static int

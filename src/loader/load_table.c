@@ -374,6 +374,55 @@ alter_column(ag_loader *ld, ld_pos pos, ag_table *tbl, const char *name)
     return col;
 }
 
+/* ALTER VIEW v ALTER COLUMN c SET/DROP DEFAULT (PostgREST's
+ * complex_items_view), the one ALTER of a view's columns; OWNER TO says
+ * nothing (not managed). */
+static void
+alter_view(ag_loader *ld, const ld_pending *p)
+{
+    PgQuery__AlterTableStmt *s = p->node;
+    ag_view *v = ld_find_view(ld, &p->path, s->relation->schemaname,
+                              s->relation->relname);
+    if (!v) {
+        ld_error(ld, p->pos,
+                 "ALTER VIEW on %s, which the models do not declare",
+                 s->relation->relname);
+        return;
+    }
+    for (size_t i = 0; i < s->n_cmds; i++) {
+        PgQuery__AlterTableCmd *cmd = s->cmds[i]->alter_table_cmd;
+        if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner)
+            continue;
+        if (cmd->subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault) {
+            ld_error(ld, p->pos,
+                     "this ALTER VIEW form cannot be part of a model: "
+                     "declare the view as it should be");
+            continue;
+        }
+        ag_column *col = NULL;
+        for (size_t k = 0; k < v->ncols; k++)
+            if (strcmp(v->cols[k].name, cmd->name) == 0)
+                col = &v->cols[k];
+        if (!col) {
+            /* Named by the view's query, not its column list: kept by
+             * name until the dev database gives the view its columns. */
+            v->cols = ag_arena_grow(&ld->cat->arena, v->cols, v->ncols,
+                                    sizeof *v->cols);
+            col = &v->cols[v->ncols++];
+            col->name = ag_arena_strdup(&ld->cat->arena, cmd->name);
+        }
+        col->default_expr = NULL;
+        if (!cmd->def)
+            continue;
+        ag_error err;
+        if (ag_canon_expr_node(ld->cat, &p->pos.file->ast, &cmd->def,
+                               v->obj.name.schema, &col->default_expr,
+                               &err) != 0)
+            ld_error(ld, p->pos, "default of view column %s: %s", cmd->name,
+                     err.msg);
+    }
+}
+
 /* Called from ld_resolve with the search_path the statement saw. */
 void
 ld_apply_alter_table(ag_loader *ld, const ld_pending *p)
@@ -394,6 +443,14 @@ ld_apply_alter_table(ag_loader *ld, const ld_pending *p)
         ld_warn(ld, pos,
                 "storage and planner settings are not managed by autogen; "
                 "ignored");
+        return;
+    }
+    if (s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW ||
+        (s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE &&
+         !ld_find_table_rv(ld, &p->path, s->relation) &&
+         ld_find_view(ld, &p->path, s->relation->schemaname,
+                      s->relation->relname))) {
+        alter_view(ld, p);
         return;
     }
     if (s->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {

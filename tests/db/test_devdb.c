@@ -32,7 +32,7 @@ Test(devdb, throwaway_cluster_canonicalises_views, .timeout = 180)
     cr_assert(d.own_cluster);
     char dir[AG_TMPCLUSTER_PATH_MAX];
     strcpy(dir, d.cluster.base_dir);
-    rc = ag_devdb_canon(d.conn, &cat, &err);
+    rc = ag_devdb_canon(d.conn, NULL, &cat, &err);
     cr_assert_eq(rc, 0, "canon: %s", err.msg);
 
     /* Nothing was left behind in the dev database. */

@@ -177,6 +177,13 @@ typedef struct ag_table {
     ag_qname *inherits;
     size_t ninherits;
     bool rls, rls_forced; /* ENABLE / FORCE ROW LEVEL SECURITY */
+    /* Model side, CREATE TABLE AS before the dev database: the statement
+     * (schema-qualified, WITH NO DATA) and the search_path to run it with;
+     * the table has no columns yet.  The dev database gives it the query's
+     * columns and clears these (src/devdb/), after which it is a table
+     * like any other.  NULL otherwise. */
+    const char *as_sql;
+    const char *as_search_path;
 } ag_table;
 
 /* CREATE TYPE ... AS (...).  Attributes reuse ag_column: only name, type,

@@ -73,6 +73,9 @@ ld_unmanaged(ag_loader *ld, ld_pos pos, ag_node *n)
                 "%s is not managed (listed under [unmanaged] in "
                 "autogen.ini): left out of the diff",
                 stmt);
+    else if (bit == AG_UNMANAGED_TABLE_AS &&
+             n->node_case == PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT)
+        return false; /* managed: its columns from the dev database */
     else if (bit == AG_UNMANAGED_TABLE_AS)
         ld_error(ld, pos,
                  "%s cannot be a declaration: the table's columns come from "

@@ -219,13 +219,70 @@ ld_create_view(ag_loader *ld, ld_pos pos, PgQuery__ViewStmt *s)
         v->check_option = "cascaded";
 }
 
+/*
+ * CREATE TABLE AS (PostgREST's `create table some_numbers as select ...`):
+ * a table whose columns only the server can tell (the query's output).  It
+ * is declared with no columns and its statement kept, run WITH NO DATA in
+ * the dev database, which gives it its columns (devdb.c); from then on it
+ * is an ordinary table, and a migration creates it empty with those
+ * columns.
+ */
+void
+ld_create_table_as(ag_loader *ld, ld_pos pos, PgQuery__CreateTableAsStmt *s)
+{
+    PgQuery__RangeVar *rel = s->into->rel;
+    if (rel->relpersistence && *rel->relpersistence == 't') {
+        ld_error(ld, pos, "temporary tables cannot be part of a model");
+        return;
+    }
+    const char *schema = ld_creation_schema(ld, &ld->path, rel->schemaname);
+    if (!schema) {
+        ld_error(ld, pos, "no schema has been selected to create in");
+        return;
+    }
+    if (ag_catalog_relname_taken(ld->cat, schema, rel->relname)) {
+        if (!s->if_not_exists)
+            ld_error(ld, pos, "relation %s.%s already exists", schema,
+                     rel->relname);
+        return;
+    }
+    ag_table *t =
+        ag_catalog_add(ld->cat, AG_KIND_TABLE, schema, rel->relname, sizeof *t);
+    t->obj.loc = ld_srcloc(pos);
+    t->persistence =
+        rel->relpersistence && *rel->relpersistence == 'u' ? 'u' : 'p';
+    /* Deparse it schema-qualified and without data; put the node back. */
+    char *saved_schema = rel->schemaname;
+    bool saved_skip = s->into->skip_data, saved_ine = s->if_not_exists;
+    rel->schemaname = (char *)schema;
+    s->into->skip_data = true;
+    s->if_not_exists = false;
+    ag_ast *ast = &pos.file->ast;
+    char *sql = NULL;
+    ag_error err;
+    int rc = ag_ast_deparse(
+        ag_ast_wrap(
+            ast,
+            ag_ast_node(ast, PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT, s)),
+        &sql, &err);
+    rel->schemaname = saved_schema;
+    s->into->skip_data = saved_skip;
+    s->if_not_exists = saved_ine;
+    if (rc != 0) {
+        ld_error(ld, pos, "CREATE TABLE AS: %s", err.msg);
+        ag_catalog_remove(ld->cat, &t->obj);
+        return;
+    }
+    t->as_sql = ag_arena_strdup(&ld->cat->arena, sql);
+    free(sql);
+    t->as_search_path = path_sql(ld);
+}
+
 void
 ld_create_matview(ag_loader *ld, ld_pos pos, PgQuery__CreateTableAsStmt *s)
 {
     if (s->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW) {
-        ld_error(ld, pos,
-                 "CREATE TABLE AS is not managed by autogen yet; declare "
-                 "the table with CREATE TABLE");
+        ld_create_table_as(ld, pos, s);
         return;
     }
     PgQuery__IntoClause *into = s->into;

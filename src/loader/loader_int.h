@@ -223,6 +223,9 @@ void ld_resolve_index_attach(ag_loader *ld, const ld_pending *p);
 /* load_rename.c */
 void ld_rename(ag_loader *ld, ld_pos pos, PgQuery__RenameStmt *s);
 void ld_resolve_rename(ag_loader *ld, const ld_pending *p);
+/* load_view.c */
+void ld_create_table_as(ag_loader *ld, ld_pos pos,
+                        PgQuery__CreateTableAsStmt *s);
 /* Partitions' copies of their parents' CHECKs (after constraints). */
 void ld_resolve_partition_checks(ag_loader *ld);
 

@@ -8,6 +8,7 @@
 #include "autogen/diff.h"
 #include "autogen/emit.h"
 #include "autogen/loader.h"
+#include "autogen/devdb.h"
 #include "diag_fixture.h"
 
 static ag_catalog cat;
@@ -118,9 +119,30 @@ Test(views, mistakes_are_errors_naming_the_line)
     cr_expect_neq(load("CREATE TEMP VIEW v AS SELECT 1;\n"), 0);
     cr_expect(strstr(rendered(), "temporary") != NULL, "%s", rendered());
     done();
-    cr_expect_neq(load("CREATE TABLE t2 AS SELECT 1 AS a;\n"), 0);
-    cr_expect(strstr(rendered(), "CREATE TABLE AS") != NULL, "%s",
-              rendered());
+    cr_expect_neq(load("SELECT 1 AS a INTO t2;\n"), 0);
+    cr_expect(strstr(rendered(), "CREATE TABLE AS / SELECT INTO cannot be a "
+                                 "declaration") != NULL,
+              "%s", rendered());
+}
+
+/* CREATE TABLE AS declares a table whose columns the dev database gives;
+ * until then it holds its statement, schema-qualified and WITH NO DATA. */
+Test(views, create_table_as_waits_for_the_dev_database)
+{
+    cr_assert_eq(load("CREATE SCHEMA app;\n"
+                      "SET search_path = app, public;\n"
+                      "CREATE TABLE n (x int);\n"
+                      "CREATE TABLE evens AS SELECT x FROM n WHERE x % 2 = 0;\n"),
+                 0, "%s", rendered());
+    const ag_table *t = ag_catalog_table(&cat, "app", "evens");
+    cr_assert_not_null(t);
+    cr_expect_eq(t->ncols, 0);
+    cr_assert_not_null(t->as_sql);
+    cr_expect(strstr(t->as_sql, "CREATE TABLE app.evens AS SELECT") != NULL,
+              "%s", t->as_sql);
+    cr_expect(strstr(t->as_sql, "WITH NO DATA") != NULL, "%s", t->as_sql);
+    cr_expect_str_eq(t->as_search_path, "app, public");
+    cr_expect(ag_devdb_needed(&cat));
 }
 
 Test(views, instead_of_trigger_on_a_view)

@@ -6,16 +6,19 @@
 #include <string.h>
 
 #include "autogen/canon_routines.h"
+#include "autogen/diff.h"
+#include "autogen/emit.h"
 #include "autogen/loader.h"
 #include "autogen/routine_refs.h"
 
-static ag_catalog cat;
+static ag_catalog cat, cat2;
 static ag_buf text;
 
 static void
 setup(void)
 {
     memset(&cat, 0, sizeof cat);
+    memset(&cat2, 0, sizeof cat2);
     ag_buf_init(&text);
 }
 
@@ -23,25 +26,33 @@ static void
 teardown(void)
 {
     ag_catalog_destroy(&cat);
+    ag_catalog_destroy(&cat2);
     ag_buf_free(&text);
 }
 
 TestSuite(routine_refs, .init = setup, .fini = teardown);
 
-/* Load models; returns 0 when they loaded without error. */
+/* Load models into c; returns 0 when they loaded without error. */
 static int
-load(const char *sql)
+load_into(ag_catalog *c, const char *sql)
 {
-    ag_catalog_init(&cat, "models");
+    ag_catalog_destroy(c); /* a test may load the same catalog twice */
+    ag_catalog_init(c, "models");
     ag_diag d;
     ag_diag_init(&d);
-    ag_loader *ld = ag_loader_new(&cat, &d);
+    ag_loader *ld = ag_loader_new(c, &d);
     ag_loader_add_sql(ld, "m.sql", sql);
     ag_error err;
     int rc = ag_loader_finish(ld, &err);
     ag_loader_free(ld);
     ag_diag_free(&d);
     return rc;
+}
+
+static int
+load(const char *sql)
+{
+    return load_into(&cat, sql);
 }
 
 static const ag_function *
@@ -234,4 +245,90 @@ Test(routine_refs, database_side_from_functiondef)
     cr_assert_eq(ag_routine_ref_lookup(&cat, f, &fr), &f->obj);
     ag_funcref miss = {AG_REF_FUNCTION, {"public", "g"}, NULL};
     cr_assert_null(ag_routine_ref_lookup(&cat, f, &miss));
+}
+
+/* ---- the breaks-function hazard ---- */
+
+/* Upgrade SQL and summary from `from` to `to` (models on both sides),
+ * into text as "SQL\n====\nSUMMARY". */
+static const char *
+plan_text(const char *from, const char *to)
+{
+    cr_assert_eq(load_into(&cat, from), 0);
+    cr_assert_eq(load_into(&cat2, to), 0);
+    ag_plan plan;
+    ag_error err;
+    cr_assert_eq(ag_diff(&cat, &cat2, &plan, &err), 0, "%s", err.msg);
+    ag_buf_reset(&text);
+    ag_emit_sql(&plan, &text);
+    ag_buf_put(&text, "\n====\n");
+    ag_emit_summary(&plan, &text);
+    ag_plan_free(&plan);
+    return text.data;
+}
+
+static const char plfn[] =
+    "CREATE FUNCTION app.n() RETURNS bigint LANGUAGE plpgsql AS $$\n"
+    "BEGIN RETURN (SELECT count(*) FROM t WHERE gone_col > 0); END $$;\n";
+
+Test(routine_refs, hazard_when_a_kept_function_reads_a_dropped_table)
+{
+    const char *s = plan_text(
+        "CREATE SCHEMA app; SET search_path = app;\n"
+        "CREATE TABLE t (id int, gone_col int);\n"
+        "CREATE TABLE other (id int);\n",
+        "CREATE SCHEMA app; SET search_path = app;\n");
+    /* Without a function there is no hazard of that kind. */
+    cr_assert(!strstr(s, "breaks-function"), "%s", s);
+    s = plan_text("CREATE SCHEMA app; SET search_path = app;\n"
+                  "CREATE TABLE t (id int, gone_col int);\n"
+                  "CREATE TABLE other (id int);\n",
+                  "CREATE SCHEMA app; SET search_path = app;\n"
+                  "CREATE TABLE other (id int);\n");
+    cr_assert(!strstr(s, "breaks-function"), "%s", s);
+    char *before = strdup("CREATE SCHEMA app; SET search_path = app;\n"
+                          "CREATE TABLE t (id int, gone_col int);\n"
+                          "CREATE TABLE other (id int);\n");
+    ag_buf to;
+    ag_buf_init(&to);
+    ag_buf_printf(&to, "CREATE SCHEMA app; SET search_path = app;\n%s", plfn);
+    ag_buf from;
+    ag_buf_init(&from);
+    ag_buf_printf(&from, "%s%s", before, plfn);
+    s = plan_text(from.data, to.data);
+    cr_assert(strstr(s, "-- hazard: breaks-function: function app.n() still "
+                        "names table app.t, which this removes"),
+              "%s", s);
+    cr_assert(strstr(s, "[hazard: breaks-function: function app.n()"), "%s",
+              s);
+    /* `other` is not named by the function: one hazard only. */
+    cr_assert(!strstr(strstr(s, "breaks-function") + 1,
+                      "-- hazard: breaks-function"),
+              "%s", s);
+    ag_buf_free(&to);
+    ag_buf_free(&from);
+    free(before);
+}
+
+Test(routine_refs, hazard_for_a_dropped_column_and_function)
+{
+    const char *s = plan_text(
+        "CREATE SCHEMA app; SET search_path = app;\n"
+        "CREATE TABLE t (id int, gone_col int);\n"
+        "CREATE FUNCTION helper() RETURNS int LANGUAGE sql AS 'SELECT 1';\n"
+        "CREATE FUNCTION user_of() RETURNS int LANGUAGE sql AS "
+        "'SELECT helper()';\n"
+        "CREATE FUNCTION n() RETURNS bigint LANGUAGE plpgsql AS $$\n"
+        "BEGIN RETURN (SELECT count(*) FROM t WHERE gone_col > 0); END $$;\n",
+        "CREATE SCHEMA app; SET search_path = app;\n"
+        "CREATE TABLE t (id int);\n"
+        "CREATE FUNCTION user_of() RETURNS int LANGUAGE sql AS "
+        "'SELECT helper()';\n"
+        "CREATE FUNCTION n() RETURNS bigint LANGUAGE plpgsql AS $$\n"
+        "BEGIN RETURN (SELECT count(*) FROM t WHERE gone_col > 0); END $$;\n");
+    cr_assert(strstr(s, "function app.n() still names column app.t.gone_col"),
+              "%s", s);
+    cr_assert(strstr(s, "function app.user_of() still names function "
+                        "app.helper"),
+              "%s", s);
 }

@@ -225,8 +225,7 @@ Test(routine_refs, database_side_from_functiondef)
                       " RETURNS integer\n LANGUAGE plpgsql\n"
                       "AS $function$ BEGIN RETURN (SELECT v FROM app.vw "
                       "WHERE app.vw.k = x); END $function$\n";
-    cr_assert_eq(ag_canon_function_text(&cat, def, &f, &err), 0, "%s",
-                 err.msg);
+    cr_assert_eq(ag_canon_function_text(&cat, def, &f, &err), 0, "%s", err.msg);
     ag_routine_refs(&cat, f, NULL, 0);
     HAS(f, " R app.vw |");
     HAS(f, " R app.vw.v |");
@@ -273,11 +272,10 @@ static const char plfn[] =
 
 Test(routine_refs, hazard_when_a_kept_function_reads_a_dropped_table)
 {
-    const char *s = plan_text(
-        "CREATE SCHEMA app; SET search_path = app;\n"
-        "CREATE TABLE t (id int, gone_col int);\n"
-        "CREATE TABLE other (id int);\n",
-        "CREATE SCHEMA app; SET search_path = app;\n");
+    const char *s = plan_text("CREATE SCHEMA app; SET search_path = app;\n"
+                              "CREATE TABLE t (id int, gone_col int);\n"
+                              "CREATE TABLE other (id int);\n",
+                              "CREATE SCHEMA app; SET search_path = app;\n");
     /* Without a function there is no hazard of that kind. */
     cr_assert(!strstr(s, "breaks-function"), "%s", s);
     s = plan_text("CREATE SCHEMA app; SET search_path = app;\n"
@@ -299,12 +297,11 @@ Test(routine_refs, hazard_when_a_kept_function_reads_a_dropped_table)
     cr_assert(strstr(s, "-- hazard: breaks-function: function app.n() still "
                         "names table app.t, which this removes"),
               "%s", s);
-    cr_assert(strstr(s, "[hazard: breaks-function: function app.n()"), "%s",
-              s);
+    cr_assert(strstr(s, "[hazard: breaks-function: function app.n()"), "%s", s);
     /* `other` is not named by the function: one hazard only. */
-    cr_assert(!strstr(strstr(s, "breaks-function") + 1,
-                      "-- hazard: breaks-function"),
-              "%s", s);
+    cr_assert(
+        !strstr(strstr(s, "breaks-function") + 1, "-- hazard: breaks-function"),
+        "%s", s);
     ag_buf_free(&to);
     ag_buf_free(&from);
     free(before);
@@ -335,14 +332,14 @@ Test(routine_refs, hazard_for_a_dropped_column_and_function)
 
 Test(routine_refs, hazard_for_a_renamed_table_but_not_for_a_followed_one)
 {
-    const char *s = plan_text(
-        "CREATE TABLE old_name (id int);\n"
-        "CREATE FUNCTION f() RETURNS bigint LANGUAGE sql AS "
-        "'SELECT count(*) FROM old_name';\n",
-        "-- autogen:renamed from=old_name\n"
-        "CREATE TABLE new_name (id int);\n"
-        "CREATE FUNCTION f() RETURNS bigint LANGUAGE sql AS "
-        "'SELECT count(*) FROM old_name';\n");
+    const char *s =
+        plan_text("CREATE TABLE old_name (id int);\n"
+                  "CREATE FUNCTION f() RETURNS bigint LANGUAGE sql AS "
+                  "'SELECT count(*) FROM old_name';\n",
+                  "-- autogen:renamed from=old_name\n"
+                  "CREATE TABLE new_name (id int);\n"
+                  "CREATE FUNCTION f() RETURNS bigint LANGUAGE sql AS "
+                  "'SELECT count(*) FROM old_name';\n");
     cr_assert(strstr(s, "-- hazard: breaks-function: function public.f() "
                         "still names table public.old_name"),
               "%s", s);

@@ -201,6 +201,11 @@ Test(routine_refs, search_path_of_create_and_set_clause)
                       "$$ SELECT id FROM t $$;\n"
                       "CREATE FUNCTION b() RETURNS int LANGUAGE sql "
                       "SET search_path = lib, \"$user\" AS "
+                      "$$ SELECT id FROM t $$;\n"
+                      "CREATE FUNCTION c() RETURNS int LANGUAGE sql "
+                      "SET search_path = '' AS $$ SELECT id FROM t $$;\n"
+                      "CREATE FUNCTION d() RETURNS int LANGUAGE sql "
+                      "SET search_path = '\"$user\", \"lib\"' AS "
                       "$$ SELECT id FROM t $$;"),
                  0);
     const ag_function *a = fn("app", "a()");
@@ -214,6 +219,11 @@ Test(routine_refs, search_path_of_create_and_set_clause)
     o = ag_routine_ref_lookup(&cat, b, &b->refs[0]);
     cr_assert_not_null(o);
     cr_assert_str_eq(o->name.schema, "lib");
+    const ag_function *c = fn("app", "c()");
+    cr_assert_null(ag_routine_ref_lookup(&cat, c, &c->refs[0]));
+    const ag_function *d = fn("app", "d()");
+    cr_assert_eq(d->npath, 1);
+    cr_assert_str_eq(d->path[0], "lib");
 }
 
 Test(routine_refs, database_side_from_functiondef)

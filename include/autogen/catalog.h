@@ -247,6 +247,23 @@ typedef struct ag_funcarg {
     const ag_expr *default_expr; /* NULL when none */
 } ag_funcarg;
 
+/* Something a function body names (routine_refs.h): a relation (table or
+ * view; `col` a column of it when the reference says which, else NULL), a
+ * function (name.name the bare name: argument types are not known from a
+ * call) or a type.  name.schema is NULL when the body leaves it
+ * unqualified: it resolves along the function's path at use. */
+typedef enum ag_funcref_kind {
+    AG_REF_RELATION,
+    AG_REF_FUNCTION,
+    AG_REF_TYPE
+} ag_funcref_kind;
+
+typedef struct ag_funcref {
+    ag_funcref_kind kind;
+    ag_qname name;
+    const char *col;
+} ag_funcref;
+
 /*
  * A function or procedure (aggregates and window functions are not managed
  * yet).  Overloads are distinct objects: obj.name.name is the bare name
@@ -279,6 +296,15 @@ typedef struct ag_function {
      * among them), for ordering against CREATE/DROP TABLE. */
     ag_qname *types;
     size_t ntypes;
+    /* What the body names (LANGUAGE sql and plpgsql only; never compared,
+     * used for ordering and hazards), sorted and unique, and the schemas
+     * its unqualified names resolve along: SET search_path, else the
+     * model's search_path at CREATE; none = the database side's default
+     * order (ag_routine_ref_lookup). */
+    ag_funcref *refs;
+    size_t nrefs;
+    const char **path;
+    size_t npath;
 } ag_function;
 
 /* A trigger.  Like a constraint its identity is (schema, table, name):

@@ -21,7 +21,10 @@
     X(ACCESS_EXCLUSIVE_LOCK, "access-exclusive-lock",                          \
       "scans the table to validate it while holding a strong lock")            \
     X(INDEX_BUILD, "index-build",                                              \
-      "builds an index on an existing table, blocking writes meanwhile")
+      "builds an index on an existing table, blocking writes meanwhile")       \
+    X(BREAKS_FUNCTION, "breaks-function",                                      \
+      "removes what a kept function's body still names; PostgreSQL allows "    \
+      "it and the function fails when called")
 
 enum {
 #define AG_HZ_IDX(id, name, desc) AG_HAZARD_IDX_##id,

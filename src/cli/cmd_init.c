@@ -53,7 +53,7 @@ static const char ini_template[] =
     "; -- autogen:hazards header line; a coming version will refuse\n"
     "; (exit 3) hazards not listed here:\n"
     "; allow_hazards = deletes-data, table-rewrite, access-exclusive-lock, "
-    "index-build\n"
+    "index-build, breaks-function\n"
     "\n"
     "; Object kinds autogen does not manage.  In models they are errors\n"
     "; (file:line) unless listed here; listed, they are skipped with a\n"

@@ -309,6 +309,7 @@ ag_diff(const ag_catalog *from, const ag_catalog *to, ag_plan *plan,
     df_events(&c);
     diff_schemas(&c);
     diff_extensions(&c);
+    df_function_refs(&c); /* last: hazards on the ops queued above */
     int rc = c.fail ? ag_errorf(err, AG_EUNSUPPORTED, "%s", c.fail)
                     : finish(&c, err);
 

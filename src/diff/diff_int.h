@@ -245,6 +245,9 @@ void df_security(df_ctx *c);
 /* ---- diff_events.c: event triggers and publications ---- */
 void df_events(df_ctx *c);
 
+/* ---- diff_funcrefs.c: breaks-function hazards, after every pass ---- */
+void df_function_refs(df_ctx *c);
+
 /* ---- diff_types.c ---- */
 void df_enums(df_ctx *c);
 void df_sequences(df_ctx *c);

@@ -387,7 +387,16 @@ ag_emit_summary(const ag_plan *plan, ag_buf *out)
     ag_buf_init(&line);
     for (size_t i = 0; i < plan->nops; i++) {
         ag_buf_reset(&line);
-        ag_emit_op_summary(&plan->ops[i], &line);
+        const ag_op *op = &plan->ops[i];
+        ag_emit_op_summary(op, &line);
+        /* A kept function that will fail is a mistake in the models, not
+         * a cost of the migration: `check` and `diff` say so on the line. */
+        if (op->hazards & AG_HAZARD_BREAKS_FUNCTION)
+            ag_buf_printf(&line, " [hazard: %s: %s]",
+                          ag_hazard_name(AG_HAZARD_IDX_BREAKS_FUNCTION),
+                          op->why[AG_HAZARD_IDX_BREAKS_FUNCTION]
+                              ? op->why[AG_HAZARD_IDX_BREAKS_FUNCTION]
+                              : ag_hazard_desc(AG_HAZARD_IDX_BREAKS_FUNCTION));
         ag_emit_comment_text(out, line.data); /* one line per op, always */
         ag_buf_putc(out, '\n');
     }

@@ -10,10 +10,12 @@
  * SQL-standard body (prosqlbody, PostgreSQL 14+) are not managed yet and
  * are left out, as are extension members: reading them would propose
  * dropping what no model can declare yet (docs/coverage.md says so).
+ * What each body references comes from the same text (routine_refs.h).
  */
 #include "intro.h"
 
 #include "autogen/canon_routines.h"
+#include "autogen/routine_refs.h"
 
 /* $1 = schema filter; %s = the prosqlbody test. */
 static const char functions_sql[] =
@@ -50,8 +52,11 @@ ag_intro_functions(ag_intro *s, ag_error *err)
             ag_error_prefix(err, "introspecting functions: %s.%s: ",
                             PQgetvalue(res, i, C_SCHEMA),
                             PQgetvalue(res, i, C_NAME));
-        else
+        else {
             f->obj.comment = ag_intro_dup(s, res, i, C_COMMENT);
+            /* From the body already read: no query of its own. */
+            ag_routine_refs(s->cat, f, NULL, 0);
+        }
     }
     PQclear(res);
     return rc;

@@ -5,11 +5,13 @@
  * introspector.  Unqualified names and argument types take the first
  * schema of the search_path in force.  A model may declare the same
  * signature twice with OR REPLACE (dumps of migration histories do): the
- * last declaration wins, as it would when the file is run.
+ * last declaration wins, as it would when the file is run.  What the
+ * body references is recorded with the search_path in force.
  */
 #include "loader_int.h"
 
 #include "autogen/canon_routines.h"
+#include "autogen/routine_refs.h"
 
 void
 ld_create_function(ag_loader *ld, ld_pos pos, PgQuery__CreateFunctionStmt *s)
@@ -25,6 +27,9 @@ ld_create_function(ag_loader *ld, ld_pos pos, PgQuery__CreateFunctionStmt *s)
         return;
     }
     fn.obj.loc = ld_srcloc(pos);
+    /* What the body names, read along the search_path of this statement
+     * (resolved at diff time, so statement order does not matter). */
+    ag_routine_refs(ld->cat, &fn, ld->path.schemas, ld->path.n);
     ag_object *old = ag_catalog_find(ld->cat, AG_KIND_FUNCTION,
                                      fn.obj.name.schema, fn.obj.name.name);
     if (old) {

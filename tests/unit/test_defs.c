@@ -13,6 +13,7 @@
 #include "autogen/emit.h"
 #include "autogen/loader.h"
 #include "diag_fixture.h"
+#include "load_fixture.h"
 
 static ag_catalog cat, cat2;
 static ag_diag diag;
@@ -21,24 +22,7 @@ static int
 load_opts(ag_catalog *c, const char *sql, unsigned unmanaged)
 {
     ag_load_opts lo = {unmanaged, NULL, 0};
-    if (c->map) /* loaded again in the same test */
-        ag_catalog_destroy(c);
-    ag_catalog_init(c, "models");
-    ag_diag d;
-    ag_diag_init(&d);
-    ag_loader *ld = ag_loader_new(c, &d);
-    ag_loader_set_opts(ld, &lo);
-    ag_loader_add_sql(ld, "m.sql", sql);
-    ag_error err;
-    int rc = ag_loader_finish(ld, &err);
-    ag_loader_free(ld);
-    if (c == &cat) {
-        ag_diag_free(&diag);
-        diag = d;
-    } else {
-        ag_diag_free(&d);
-    }
-    return rc;
+    return load_sql(c, sql, &lo, c == &cat ? &diag : NULL);
 }
 
 static int

@@ -5,6 +5,7 @@
 
 #include "autogen/loader.h"
 #include "diag_fixture.h"
+#include "load_fixture.h"
 
 static ag_catalog cat;
 static ag_diag diag;
@@ -12,14 +13,7 @@ static ag_diag diag;
 static int
 load(const char *sql)
 {
-    ag_catalog_init(&cat, "models");
-    ag_diag_init(&diag);
-    ag_loader *ld = ag_loader_new(&cat, &diag);
-    ag_loader_add_sql(ld, "m.sql", sql);
-    ag_error err;
-    int rc = ag_loader_finish(ld, &err);
-    ag_loader_free(ld);
-    return rc;
+    return load_sql(&cat, sql, NULL, &diag);
 }
 
 static void

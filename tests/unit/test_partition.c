@@ -8,6 +8,8 @@
 #include "autogen/diff.h"
 #include "autogen/emit.h"
 #include "autogen/loader.h"
+#include "diag_fixture.h"
+#include "load_fixture.h"
 
 static ag_catalog cats[2];
 static ag_diag diags[2];
@@ -15,14 +17,7 @@ static ag_diag diags[2];
 static int
 load_into(int which, const char *sql)
 {
-    ag_catalog_init(&cats[which], "models");
-    ag_diag_init(&diags[which]);
-    ag_loader *ld = ag_loader_new(&cats[which], &diags[which]);
-    ag_loader_add_sql(ld, "m.sql", sql);
-    ag_error err;
-    int rc = ag_loader_finish(ld, &err);
-    ag_loader_free(ld);
-    return rc;
+    return load_sql(&cats[which], sql, NULL, &diags[which]);
 }
 
 static int
@@ -34,13 +29,7 @@ load(const char *sql)
 static const char *
 rendered(void)
 {
-    static char out[4096];
-    ag_buf b;
-    ag_buf_init(&b);
-    ag_diag_render(&diags[0], &b);
-    snprintf(out, sizeof out, "%s", b.data ? b.data : "");
-    ag_buf_free(&b);
-    return out;
+    return diag_text(&diags[0]);
 }
 
 static void

@@ -7,6 +7,7 @@
 #include "autogen/diff.h"
 #include "autogen/loader.h"
 #include "diag_fixture.h"
+#include "load_fixture.h"
 
 static ag_catalog cat, other;
 static ag_diag diag;
@@ -15,14 +16,7 @@ static bool other_used;
 static int
 load_into(ag_catalog *c, const char *sql)
 {
-    ag_catalog_init(c, "models");
-    ag_diag_init(&diag);
-    ag_loader *ld = ag_loader_new(c, &diag);
-    ag_loader_add_sql(ld, "m.sql", sql);
-    ag_error err;
-    int rc = ag_loader_finish(ld, &err);
-    ag_loader_free(ld);
-    return rc;
+    return load_sql(c, sql, NULL, &diag);
 }
 
 static int

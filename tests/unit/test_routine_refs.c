@@ -10,6 +10,7 @@
 #include "autogen/emit.h"
 #include "autogen/loader.h"
 #include "autogen/routine_refs.h"
+#include "load_fixture.h"
 
 static ag_catalog cat, cat2;
 static ag_buf text;
@@ -36,17 +37,7 @@ TestSuite(routine_refs, .init = setup, .fini = teardown);
 static int
 load_into(ag_catalog *c, const char *sql)
 {
-    ag_catalog_destroy(c); /* a test may load the same catalog twice */
-    ag_catalog_init(c, "models");
-    ag_diag d;
-    ag_diag_init(&d);
-    ag_loader *ld = ag_loader_new(c, &d);
-    ag_loader_add_sql(ld, "m.sql", sql);
-    ag_error err;
-    int rc = ag_loader_finish(ld, &err);
-    ag_loader_free(ld);
-    ag_diag_free(&d);
-    return rc;
+    return load_sql(c, sql, NULL, NULL);
 }
 
 static int

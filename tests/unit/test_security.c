@@ -12,6 +12,7 @@
 #include "autogen/emit.h"
 #include "autogen/loader.h"
 #include "diag_fixture.h"
+#include "load_fixture.h"
 
 static ag_catalog cat, cat2;
 static ag_diag diag;
@@ -19,23 +20,7 @@ static ag_diag diag;
 static int
 load_into(ag_catalog *c, const char *sql)
 {
-    if (c->map)
-        ag_catalog_destroy(c);
-    ag_catalog_init(c, "models");
-    ag_diag d;
-    ag_diag_init(&d);
-    ag_loader *ld = ag_loader_new(c, &d);
-    ag_loader_add_sql(ld, "m.sql", sql);
-    ag_error err;
-    int rc = ag_loader_finish(ld, &err);
-    ag_loader_free(ld);
-    if (c == &cat) {
-        ag_diag_free(&diag);
-        diag = d;
-    } else {
-        ag_diag_free(&d);
-    }
-    return rc;
+    return load_sql(c, sql, NULL, c == &cat ? &diag : NULL);
 }
 
 static const char *

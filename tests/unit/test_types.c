@@ -10,6 +10,7 @@
 #include "autogen/diff.h"
 #include "autogen/emit.h"
 #include "autogen/loader.h"
+#include "load_fixture.h"
 
 static ag_catalog cat, cat2;
 static ag_diag diag;
@@ -17,14 +18,7 @@ static ag_diag diag;
 static int
 load_into(ag_catalog *c, ag_diag *d, const char *sql)
 {
-    ag_catalog_init(c, "models");
-    ag_diag_init(d);
-    ag_loader *ld = ag_loader_new(c, d);
-    ag_loader_add_sql(ld, "m.sql", sql);
-    ag_error err;
-    int rc = ag_loader_finish(ld, &err);
-    ag_loader_free(ld);
-    return rc;
+    return load_sql(c, sql, NULL, d);
 }
 
 static void
@@ -179,7 +173,7 @@ static const char *
 plan_sql(const char *before, const char *after, int *rc)
 {
     static char out[4096];
-    ag_diag d2;
+    ag_diag d2 = {0};
     cr_assert_eq(load_into(&cat, &diag, before), 0);
     cr_assert_eq(load_into(&cat2, &d2, after), 0);
     ag_diag_free(&d2);

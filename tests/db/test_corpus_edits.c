@@ -469,6 +469,12 @@ Test(corpus_edits, every_kind_covered)
     int applicable[AGT_EDIT_KINDS] = {0};
     for (int i = 0; i < nents; i++) {
         char path[600], *why = NULL;
+        snprintf(path, sizeof path, "%s/%s/schema.sql", corpus_root(),
+                 ents[i]->d_name);
+        if (access(path, R_OK) != 0) {
+            free(ents[i]);
+            continue;
+        }
         edits_path(ents[i]->d_name, path, sizeof path);
         agt_edit_set set;
         cr_assert_eq(agt_edits_parse(path, &set, &why), 0, "%s", why);

@@ -140,6 +140,44 @@ ParameterizedTestParameters(corpus_edits, round_trip)
     return cr_make_param_array(struct edit_param, params, n, free_params);
 }
 
+/* One line per pair: stderr now, and $AUTOGEN_CORPUS_REPORT (shown by
+ * run-tests.sh after the run) with one O_APPEND write, so lines from
+ * parallel workers stay whole. */
+static void
+outcome(const struct edit_param *p, const char *what, const char *detail)
+{
+    char line[1024];
+    int len =
+        snprintf(line, sizeof line, "corpus-edits: %-20s %-30s %-14s %s%s%s\n",
+                 p->schema, p->edit, p->kind, what, detail ? ": " : "",
+                 detail ? detail : "");
+    if (len < 0)
+        return;
+    if ((size_t)len >= sizeof line)
+        len = (int)sizeof line - 1;
+    fputs(line, stderr);
+    const char *path = getenv("AUTOGEN_CORPUS_REPORT");
+    int fd =
+        path && *path ? open(path, O_WRONLY | O_CREAT | O_APPEND, 0644) : -1;
+    if (fd >= 0) {
+        ssize_t w = write(fd, line, (size_t)len);
+        (void)w;
+        close(fd);
+    }
+}
+
+/* Each test runs in its own worker process: what it was doing when an
+ * assertion ended it is reported by the .fini hook. */
+static const struct edit_param *current;
+static const char *phase;
+
+static void
+report_failure(void)
+{
+    if (current && phase)
+        outcome(current, "FAILED", phase);
+}
+
 /* psql -1 (one transaction) with SQL text; 0 when it applied. */
 static int
 psql_one_tx(const char *db, const char *sql, agt_result *r)
@@ -356,8 +394,9 @@ remove_models(char *file)
 }
 
 ParameterizedTest(struct edit_param *p, corpus_edits, round_trip,
-                  .timeout = 1800)
+                  .timeout = 1800, .fini = report_failure)
 {
+    current = p;
     if (p->status == NO_CORPUS) {
         fprintf(stderr,
                 "corpus-edits: ../shared/fixtures/real not found, corpus "
@@ -365,18 +404,20 @@ ParameterizedTest(struct edit_param *p, corpus_edits, round_trip,
         cr_skip_test("corpus not found at %s (set AUTOGEN_CORPUS_DIR)",
                      corpus_root());
     }
+    phase = "the edits file";
     cr_assert_neq(p->status, BAD_EDITS, "[%s] tests/corpus/edits/%s.edits: %s",
                   p->schema, p->schema, p->note);
     if (p->status == NOT_APPLICABLE) {
-        fprintf(stderr, "corpus-edits: %-20s %-28s %-14s not applicable: %s\n",
-                p->schema, p->edit, p->kind, p->note);
+        phase = NULL;
+        outcome(p, "not applicable", p->note);
         cr_skip_test("[%s/%s] not applicable: %s", p->schema, p->edit, p->note);
     }
     /* The edit's text operations must still match, known failure or not. */
+    phase = "applying the edit to schema.sql";
     char *models = edited_models(p);
     if (p->status == KNOWN_FAILURE) {
-        fprintf(stderr, "corpus-edits: %-20s %-28s %-14s KNOWN FAILURE: %s\n",
-                p->schema, p->edit, p->kind, p->note);
+        phase = NULL;
+        outcome(p, "KNOWN FAILURE", p->note);
         remove_models(models);
         cr_skip_test("[%s/%s] known failure: %s", p->schema, p->edit, p->note);
     }
@@ -384,6 +425,7 @@ ParameterizedTest(struct edit_param *p, corpus_edits, round_trip,
                        "AUTOGEN_TEST_PGHOST is not set: run this binary under "
                        "with-postgres (ctest does)");
 
+    phase = "the base (unedited schema) is not clean";
     char *base_problem = NULL;
     char *tpl = template_db(p, &base_problem);
     cr_assert_null(base_problem,
@@ -408,6 +450,7 @@ ParameterizedTest(struct edit_param *p, corpus_edits, round_trip,
     snprintf(original, sizeof original, "%s/schema.sql", p->dir);
     char *url = agt_db_url(db);
 
+    phase = "computing the upgrade and downgrade";
     agt_result up, down;
     run_autogen(p, "diff", NULL, url, models, &up);
     cr_assert_eq(up.code, 0, "[%s/%s] upgrade: autogen diff %s:\n%s", p->schema,
@@ -420,12 +463,14 @@ ParameterizedTest(struct edit_param *p, corpus_edits, round_trip,
               "[%s/%s] upgrade: the edit produced no upgrade SQL:\n%s",
               p->schema, p->edit, up.err);
 
+    phase = "applying the upgrade";
     cr_assert_eq(
         psql_one_tx(db, up.out, &r), 0,
         "[%s/%s] upgrade: applying it failed (%s):\n%s\n--- upgrade ---\n%s",
         p->schema, p->edit, agt_status(&r), r.err, up.out);
     agt_result_free(&r);
 
+    phase = "upgrade does not converge";
     run_autogen(p, "check", NULL, url, models, &r);
     cr_assert_eq(
         r.code, 0,
@@ -434,6 +479,7 @@ ParameterizedTest(struct edit_param *p, corpus_edits, round_trip,
         p->schema, p->edit, agt_status(&r), r.out, r.err, up.out);
     agt_result_free(&r);
 
+    phase = "applying the downgrade";
     cr_assert_eq(
         psql_one_tx(db, down.out, &r), 0,
         "[%s/%s] downgrade: applying it failed (%s):\n%s\n--- downgrade "
@@ -441,6 +487,7 @@ ParameterizedTest(struct edit_param *p, corpus_edits, round_trip,
         p->schema, p->edit, agt_status(&r), r.err, down.out);
     agt_result_free(&r);
 
+    phase = "downgrade does not return";
     run_autogen(p, "check", NULL, url, original, &r);
     cr_assert_eq(
         r.code, 0,
@@ -449,8 +496,8 @@ ParameterizedTest(struct edit_param *p, corpus_edits, round_trip,
         p->schema, p->edit, agt_status(&r), r.out, r.err, down.out);
     agt_result_free(&r);
 
-    fprintf(stderr, "corpus-edits: %-20s %-28s %-14s round trip ok\n",
-            p->schema, p->edit, p->kind);
+    phase = NULL;
+    outcome(p, "round trip ok", NULL);
     agt_result_free(&up);
     agt_result_free(&down);
     free(url);

@@ -7,9 +7,10 @@
  * the downgrade is applied and `check` against the original must be clean.
  *
  * One loaded copy per schema (agt_edits_tpl_<schema>, made under a file
- * lock by whichever worker needs it first) is the TEMPLATE of every edit's
- * database, so gitlab is loaded once.  Not-applicable and known-failure
- * edits are skipped with their reason printed, never counted as passes.
+ * lock in the cluster's directory by whichever worker needs it first) is the
+ * TEMPLATE of every edit's database, so gitlab is loaded once.  Not-applicable
+ * and known-failure edits are skipped with their reason printed, never counted
+ * as passes.
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -254,11 +255,44 @@ run_autogen(const struct edit_param *p, const char *cmd, const char *extra,
                  p->schema, p->edit, cmd, agt_status(r), r->err);
 }
 
+/* Normalised pg_dump --schema-only of db (the oracle of the fixture cases:
+ * independent of autogen's introspection). */
+static char *
+normalized_dump(const struct edit_param *p, const char *db)
+{
+    agt_result r;
+    cr_assert_eq(agt_pg_dump(db, &r), 0, "[%s/%s] pg_dump %s failed (%s):\n%s",
+                 p->schema, p->edit, db, agt_status(&r), r.err);
+    char *n = agt_normalize_dump(r.out);
+    agt_result_free(&r);
+    return n;
+}
+
+/* Load setup.sql (when the schema has one) and then models into db. */
+static void
+load_schema(const struct edit_param *p, const char *db, const char *models,
+            const char *what)
+{
+    char setup[640];
+    snprintf(setup, sizeof setup, "%s/setup.sql", p->dir);
+    agt_result r;
+    if (access(setup, R_OK) == 0) {
+        cr_assert_eq(agt_psql_file(db, setup, &r), 0,
+                     "[%s/%s] setup.sql does not load (%s):\n%s", p->schema,
+                     p->edit, agt_status(&r), r.err);
+        agt_result_free(&r);
+    }
+    cr_assert_eq(agt_psql_file(db, models, &r), 0,
+                 "[%s/%s] %s does not load (%s):\n%s", p->schema, p->edit, what,
+                 agt_status(&r), r.err);
+    agt_result_free(&r);
+}
+
 /* The schema's template database, loaded and checked once (under a file
  * lock shared by the workers).  Its comment records the outcome: "clean",
  * or why the unedited schema is not in sync with itself. */
 static char *
-template_db(const struct edit_param *p, char **base_problem)
+template_db(const struct edit_param *p, char **base_problem, char **dump)
 {
     char name[64], lock[256], sql[512];
     size_t k = 0;
@@ -268,11 +302,11 @@ template_db(const struct edit_param *p, char **base_problem)
         name[k++] =
             (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ? *c : '_';
     name[k] = '\0';
-    unsigned long h = 5381;
-    for (const char *c = agt_pghost(); *c; c++)
-        h = h * 33 + (unsigned char)*c;
-    snprintf(lock, sizeof lock, "/tmp/autogen-corpus-edits-%lx-%s.lock", h,
-             name);
+    /* next to the cluster's socket: removed with the throwaway cluster */
+    snprintf(lock, sizeof lock, "%s/corpus-edits-%s.lock", agt_pghost(), name);
+    char dump_path[256];
+    snprintf(dump_path, sizeof dump_path, "%s/corpus-edits-%s.dump",
+             agt_pghost(), name);
     int fd = open(lock, O_RDWR | O_CREAT, 0644);
     cr_assert(fd >= 0 && flock(fd, LOCK_EX) == 0, "[%s] cannot lock %s",
               p->schema, lock);
@@ -295,19 +329,16 @@ template_db(const struct edit_param *p, char **base_problem)
         cr_assert_eq(admin_sql(sql, &r), 0, "[%s] %s:\n%s", p->schema, sql,
                      r.err);
         agt_result_free(&r);
-        const char *files[] = {"setup.sql", "schema.sql"};
-        for (int i = 0; i < 2; i++) {
-            char path[640];
-            snprintf(path, sizeof path, "%s/%s", p->dir, files[i]);
-            if (access(path, R_OK) != 0)
-                continue;
-            cr_assert_eq(agt_psql_file(name, path, &r), 0,
-                         "[%s] %s does not load (%s):\n%s", p->schema, files[i],
-                         agt_status(&r), r.err);
-            agt_result_free(&r);
-        }
         char models[640];
         snprintf(models, sizeof models, "%s/schema.sql", p->dir);
+        load_schema(p, name, models, "schema.sql");
+        /* its dump, for the downgrade's oracle: written before the comment
+         * that marks the template complete */
+        char *d = normalized_dump(p, name);
+        FILE *f = fopen(dump_path, "w");
+        cr_assert(f && fputs(d, f) >= 0 && fclose(f) == 0, "cannot write %s",
+                  dump_path);
+        free(d);
         char *url = agt_db_url(name);
         run_autogen(p, "check", NULL, url, models, &r);
         free(url);
@@ -337,8 +368,10 @@ template_db(const struct edit_param *p, char **base_problem)
         agt_result_free(&r);
         ag_buf_free(&b);
     }
+    *dump = agt_read_file(dump_path);
     flock(fd, LOCK_UN);
     close(fd);
+    cr_assert_not_null(*dump, "[%s] cannot read %s", p->schema, dump_path);
     size_t sl = strlen(state);
     while (sl > 0 && state[sl - 1] == '\n')
         state[--sl] = '\0';
@@ -347,6 +380,23 @@ template_db(const struct edit_param *p, char **base_problem)
     else
         free(state);
     return ag_xstrdup(name);
+}
+
+/* The normalised dump of db must equal want. */
+static void
+same_dump(const struct edit_param *p, const char *want, const char *want_label,
+          const char *db, const char *sql)
+{
+    char *got = normalized_dump(p, db);
+    if (strcmp(want, got) != 0) {
+        char *d =
+            agt_unified_diff(want, want_label, got, "after applying the SQL");
+        cr_assert_fail(
+            "[%s/%s] %s: schema differs from %s (normalised pg_dump, "
+            "- expected + got):\n%s--- SQL applied ---\n%s",
+            p->schema, p->edit, phase, want_label, d, sql);
+    }
+    free(got);
 }
 
 static char *
@@ -427,7 +477,8 @@ ParameterizedTest(struct edit_param *p, corpus_edits, round_trip,
 
     phase = "the base (unedited schema) is not clean";
     char *base_problem = NULL;
-    char *tpl = template_db(p, &base_problem);
+    char *tpl_dump = NULL;
+    char *tpl = template_db(p, &base_problem, &tpl_dump);
     cr_assert_null(base_problem,
                    "[%s/%s] the base is not clean, so no edit on it can pass "
                    "(see the corpus test): %s",
@@ -479,6 +530,19 @@ ParameterizedTest(struct edit_param *p, corpus_edits, round_trip,
         p->schema, p->edit, agt_status(&r), r.out, r.err, up.out);
     agt_result_free(&r);
 
+    /* pg_dump oracle: the same schema as a fresh load of the edited model */
+    phase = "the edited model does not load";
+    char *ref = agt_create_db(p->schema, &why);
+    cr_assert_not_null(ref, "[%s/%s] creating a database: %s", p->schema,
+                       p->edit, why);
+    load_schema(p, ref, models, "the edited model");
+    char *want = normalized_dump(p, ref);
+    agt_drop_db(ref);
+    free(ref);
+    phase = "upgrade does not converge (pg_dump)";
+    same_dump(p, want, "a fresh load of the edited model", db, up.out);
+    free(want);
+
     phase = "applying the downgrade";
     cr_assert_eq(
         psql_one_tx(db, down.out, &r), 0,
@@ -495,9 +559,12 @@ ParameterizedTest(struct edit_param *p, corpus_edits, round_trip,
         "original schema.sql %s:\n%s%s\n--- downgrade applied ---\n%s",
         p->schema, p->edit, agt_status(&r), r.out, r.err, down.out);
     agt_result_free(&r);
+    phase = "downgrade does not return (pg_dump)";
+    same_dump(p, tpl_dump, "the unedited corpus schema", db, down.out);
 
     phase = NULL;
     outcome(p, "round trip ok", NULL);
+    free(tpl_dump);
     agt_result_free(&up);
     agt_result_free(&down);
     free(url);

@@ -22,6 +22,19 @@ const char *const agt_edit_kind_names[AGT_EDIT_KINDS] = {
     "drop-table",    "column-type",   "rename-column",
     "add-partition", "function-body", "add-policy"};
 
+const char *
+agt_corpus_root(void)
+{
+    const char *env = getenv("AUTOGEN_CORPUS_DIR");
+    return env && *env ? env : AG_SOURCE_DIR "/../shared/fixtures/real";
+}
+
+void
+agt_edits_path(const char *schema, char *out, size_t n)
+{
+    snprintf(out, n, "%s/tests/corpus/edits/%s.edits", AG_SOURCE_DIR, schema);
+}
+
 static char *fmt_why(const char *fmt, ...) AG_PRINTF(1, 2);
 
 static char *

@@ -49,6 +49,11 @@ typedef struct agt_edit_set {
     size_t n;
 } agt_edit_set;
 
+/* ../shared/fixtures/real of the source tree, or $AUTOGEN_CORPUS_DIR. */
+const char *agt_corpus_root(void);
+/* tests/corpus/edits/<schema>.edits of the source tree, into out. */
+void agt_edits_path(const char *schema, char *out, size_t n);
+
 /* Parse an .edits file.  0, or -1 with "file:line: reason" in *why. */
 int agt_edits_parse(const char *path, agt_edit_set *set, char **why);
 void agt_edits_free(agt_edit_set *set);

@@ -3,8 +3,9 @@
  * (issue 5).  For every schema under ../shared/fixtures/real/ (or
  * $AUTOGEN_CORPUS_DIR) and every edit in tests/corpus/edits/<schema>.edits:
  * a database built from the corpus file is upgraded with autogen's SQL to
- * the edited model, `autogen check` against the edited model must be clean,
- * the downgrade is applied and `check` against the original must be clean.
+ * the edited model, `autogen check` against the edited model must be clean
+ * and pg_dump must match a fresh load of it; the downgrade is applied and
+ * `check` against the original must be clean, pg_dump matching the original.
  *
  * One loaded copy per schema (agt_edits_tpl_<schema>, made under a file
  * lock in the cluster's directory by whichever worker needs it first) is the
@@ -40,19 +41,6 @@ struct edit_param {
     int status;
 };
 
-static const char *
-corpus_root(void)
-{
-    const char *env = getenv("AUTOGEN_CORPUS_DIR");
-    return env && *env ? env : AG_SOURCE_DIR "/../shared/fixtures/real";
-}
-
-static void
-edits_path(const char *schema, char *out, size_t n)
-{
-    snprintf(out, n, "%s/tests/corpus/edits/%s.edits", AG_SOURCE_DIR, schema);
-}
-
 static int
 visible_dir(const struct dirent *e)
 {
@@ -87,17 +75,17 @@ static size_t
 collect(struct edit_param *out)
 {
     struct dirent **ents;
-    int nents = scandir(corpus_root(), &ents, visible_dir, alphasort);
+    int nents = scandir(agt_corpus_root(), &ents, visible_dir, alphasort);
     size_t n = 0;
     for (int i = 0; i < nents; i++) {
         const char *name = ents[i]->d_name;
         char dir[512], file[600], path[600];
-        snprintf(dir, sizeof dir, "%s/%s", corpus_root(), name);
+        snprintf(dir, sizeof dir, "%s/%s", agt_corpus_root(), name);
         snprintf(file, sizeof file, "%s/schema.sql", dir);
         if (access(file, R_OK) == 0 && strlen(name) < 64) {
             agt_edit_set set;
             char *why = NULL;
-            edits_path(name, path, sizeof path);
+            agt_edits_path(name, path, sizeof path);
             if (agt_edits_parse(path, &set, &why) != 0) {
                 n = add_param(out, n, name, dir, "(edits file)", "", BAD_EDITS,
                               why);
@@ -403,7 +391,7 @@ static char *
 edited_models(const struct edit_param *p)
 {
     char path[600], *why = NULL;
-    edits_path(p->schema, path, sizeof path);
+    agt_edits_path(p->schema, path, sizeof path);
     agt_edit_set set;
     cr_assert_eq(agt_edits_parse(path, &set, &why), 0, "[%s] %s", p->schema,
                  why);
@@ -452,7 +440,7 @@ ParameterizedTest(struct edit_param *p, corpus_edits, round_trip,
                 "corpus-edits: ../shared/fixtures/real not found, corpus "
                 "tests skipped\n");
         cr_skip_test("corpus not found at %s (set AUTOGEN_CORPUS_DIR)",
-                     corpus_root());
+                     agt_corpus_root());
     }
     phase = "the edits file";
     cr_assert_neq(p->status, BAD_EDITS, "[%s] tests/corpus/edits/%s.edits: %s",
@@ -572,105 +560,4 @@ ParameterizedTest(struct edit_param *p, corpus_edits, round_trip,
     free(db);
     free(tpl);
     remove_models(models);
-}
-
-/* ---- the edit files themselves (no server) ---- */
-
-/* Each schema's file names all six kinds (an edit or "na" with a reason),
- * and each kind is applicable on at least three schemas. */
-Test(corpus_edits, every_kind_covered)
-{
-    struct dirent **ents;
-    int nents = scandir(corpus_root(), &ents, visible_dir, alphasort);
-    if (nents <= 0)
-        cr_skip_test("corpus not found at %s", corpus_root());
-    int applicable[AGT_EDIT_KINDS] = {0};
-    for (int i = 0; i < nents; i++) {
-        char path[600], *why = NULL;
-        snprintf(path, sizeof path, "%s/%s/schema.sql", corpus_root(),
-                 ents[i]->d_name);
-        if (access(path, R_OK) != 0) {
-            free(ents[i]);
-            continue;
-        }
-        edits_path(ents[i]->d_name, path, sizeof path);
-        agt_edit_set set;
-        cr_assert_eq(agt_edits_parse(path, &set, &why), 0, "%s", why);
-        for (int k = 0; k < AGT_EDIT_KINDS; k++) {
-            int seen = 0, usable = 0;
-            for (size_t j = 0; j < set.n; j++)
-                if (set.edits[j].kind == k) {
-                    seen = 1;
-                    usable |= !set.edits[j].not_applicable;
-                }
-            cr_expect(
-                seen,
-                "%s has no %s edit (write one, or \"na\" with the reason)",
-                path, agt_edit_kind_names[k]);
-            applicable[k] += usable;
-        }
-        agt_edits_free(&set);
-        free(ents[i]);
-    }
-    free(ents);
-    for (int k = 0; k < AGT_EDIT_KINDS; k++)
-        cr_expect(applicable[k] >= 3,
-                  "%s is applicable on %d schemas, want >= 3",
-                  agt_edit_kind_names[k], applicable[k]);
-}
-
-static agt_edit_set
-parse_text(const char *text)
-{
-    char *path = agt_write_temp(text);
-    agt_edit_set set;
-    char *why = NULL;
-    cr_assert_eq(agt_edits_parse(path, &set, &why), 0, "%s", why);
-    unlink(path);
-    free(path);
-    return set;
-}
-
-/* Operations that no longer match fail, naming the edit. */
-Test(corpus_edits, unmatched_operation_fails)
-{
-    agt_edit_set set =
-        parse_text("edit e1 add-policy\n  replace\n  | nowhere\n"
-                   "  with\n  | x\n"
-                   "edit e2 drop-table\n  delete\n  | TABLE t\n"
-                   "edit e3 rename-column\n  renamed a\n  | b int\n");
-    const char *sql =
-        "CREATE TABLE t (a int);\nCREATE TABLE u (b int, c int);\n"
-        "CREATE TABLE v (b int);\n";
-    char *why = NULL;
-    cr_expect_null(agt_edit_apply(&set.edits[0], sql, &why));
-    cr_expect(why && strstr(why, "edit e1") && strstr(why, "found 0"), "%s",
-              why);
-    free(why);
-    char *out = agt_edit_apply(&set.edits[1], sql, &why);
-    cr_expect_str_eq(
-        out, "CREATE TABLE u (b int, c int);\nCREATE TABLE v (b int);\n");
-    free(out);
-    cr_expect_null(agt_edit_apply(&set.edits[2], sql, &why));
-    cr_expect(why && strstr(why, "found 2"), "%s", why);
-    free(why);
-    agt_edits_free(&set);
-}
-
-/* delete takes the whole statement, whatever its quotes hold. */
-Test(corpus_edits, delete_respects_quoting)
-{
-    agt_edit_set set = parse_text("edit f function-body\n  delete 2\n  | f(\n"
-                                  "  append\n  | SELECT 1;\n");
-    const char *sql =
-        "CREATE FUNCTION f() RETURNS int AS $x$ SELECT 1; $x$ "
-        "LANGUAGE sql;\n-- c;\nCOMMENT ON FUNCTION f() IS 'a;b';\n"
-        "CREATE TABLE t (\"q;\" int);\n";
-    char *why = NULL;
-    char *out = agt_edit_apply(&set.edits[0], sql, &why);
-    cr_expect_str_eq(out,
-                     "-- c;\nCREATE TABLE t (\"q;\" int);\n\n\nSELECT 1;\n",
-                     "%s", why ? why : "");
-    free(out);
-    agt_edits_free(&set);
 }

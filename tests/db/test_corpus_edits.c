@@ -276,6 +276,32 @@ load_schema(const struct edit_param *p, const char *db, const char *models,
     agt_result_free(&r);
 }
 
+/* The lines of autogen's stderr that say "error" with the line after each
+ * (the statement), else its first lines: warnings come first and would
+ * hide the reason. */
+static char *
+error_lines(const char *err)
+{
+    ag_buf b;
+    ag_buf_init(&b);
+    int take = 0;
+    for (const char *l = err; *l && b.len < 600;) {
+        const char *nl = strchr(l, '\n');
+        size_t n = nl ? (size_t)(nl - l) : strlen(l);
+        for (size_t i = 0; i + 5 <= n; i++)
+            if (!strncmp(l + i, "error", 5))
+                take = 2;
+        if (take > 0) {
+            ag_buf_printf(&b, "%s%.*s", b.len ? " | " : "", (int)n, l);
+            take--;
+        }
+        l += n + (nl ? 1 : 0);
+    }
+    char *s = b.len ? ag_buf_detach(&b) : agt_first_lines(err, 4, 300);
+    ag_buf_free(&b);
+    return s;
+}
+
 /* The schema's template database, loaded and checked once (under a file
  * lock shared by the workers).  Its comment records the outcome: "clean",
  * or why the unedited schema is not in sync with itself. */
@@ -334,8 +360,8 @@ template_db(const struct edit_param *p, char **base_problem, char **dump)
         if (r.code == 0) {
             state = ag_xstrdup("clean");
         } else {
-            char *what =
-                agt_first_lines(agt_has_text(r.out) ? r.out : r.err, 4, 300);
+            char *what = agt_has_text(r.out) ? agt_first_lines(r.out, 4, 300)
+                                             : error_lines(r.err);
             ag_buf b;
             ag_buf_init(&b);
             ag_buf_printf(&b, "autogen check of the unedited schema: %s: %s",

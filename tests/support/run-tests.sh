@@ -53,7 +53,7 @@ status=0
 
 if [[ -s "$AUTOGEN_CORPUS_REPORT" ]]; then
     echo
-    echo "run-tests: corpus report (autogen check on ../shared/fixtures/real):"
+    echo "run-tests: corpus report (autogen check and scripted edits on ../shared/fixtures/real):"
     sort "$AUTOGEN_CORPUS_REPORT"
 fi
 exit "$status"

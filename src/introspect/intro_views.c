@@ -3,12 +3,14 @@
  * they read.
  *
  * Three set-based queries, whatever the number of views: the views
- * themselves (pg_get_viewdef(oid, true) under the session's empty
- * search_path, so every name is qualified; reloptions; relispopulated;
- * comment), their columns (format_type, comment, default), and their
- * dependencies from pg_depend through each view's pg_rewrite rule: the tables
- * (with the column, refobjsubid, where one is read), views and functions the
- * query uses.  Extension members are left out as for tables.
+ * themselves (pg_get_viewdef(oid, false), the form pg_dump uses: it keeps
+ * the nesting of the query as written, which the "pretty" form flattens,
+ * under the session's empty search_path, so every name is qualified;
+ * reloptions; relispopulated; comment), their columns (format_type,
+ * comment, default), and their dependencies from pg_depend through each
+ * view's pg_rewrite rule: the tables (with the column, refobjsubid, where
+ * one is read), views and functions the query uses.  Extension members are
+ * left out as for tables.
  */
 #include "intro.h"
 
@@ -24,7 +26,7 @@
 
 static const char views_sql[] =
     "SELECT c.oid, n.nspname, c.relname, c.relkind = 'm',\n"
-    "       pg_catalog.pg_get_viewdef(c.oid, true),\n"
+    "       pg_catalog.pg_get_viewdef(c.oid, false),\n"
     "       pg_catalog.array_to_string(c.reloptions, ','),\n"
     "       c.relispopulated, d.description\n"
     "FROM pg_catalog.pg_class c\n"

@@ -4,9 +4,10 @@
  *
  * Internal triggers (foreign keys, deferred uniqueness) and triggers cloned
  * onto partitions from their parent (tgparentid, PostgreSQL 13+) are left
- * out.  Each trigger is read as pg_get_triggerdef prints it and
- * canonicalised by the code that handles model statements; tgenabled
- * gives the enabled state.
+ * out; a trigger declared on a partition itself is kept (partitions are
+ * tables in scope, as in intro_tables.c).  Each trigger is read as
+ * pg_get_triggerdef prints it and canonicalised by the code that handles model
+ * statements; tgenabled gives the enabled state.
  */
 #include "intro.h"
 
@@ -23,8 +24,11 @@ static const char triggers_sql[] =
     "  AND d.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass\n"
     "  AND d.objsubid = 0\n"
     "WHERE NOT t.tgisinternal AND %s\n"
-    "  AND " AG_SQL_REL_IN_SCOPE("c", "n", "'r', 'p', 'v'") "\n"
-                                                            "ORDER BY 1, 2, 3";
+    "  AND (" AG_SQL_REL_IN_SCOPE("c", "n",
+                                  "'v'") "\n"
+                                         "       OR " AG_SQL_TABLE_IN_SCOPE(
+                                             "c", "n") ")\n"
+                                                       "ORDER BY 1, 2, 3";
 
 enum { C_SCHEMA, C_TABLE, C_NAME, C_DEF, C_COMMENT, C_ENABLED };
 

@@ -139,9 +139,10 @@ for ds in datasets:
     cw, pw = med(ds, "check_wall_s"), med(ds, "pgdump_wall_s")
     rows.append([label(ds), f(cw), f(med(ds, "changed_wall_s")), f(med(ds, "diff_wall_s")),
                  f(pw), f(cw / pw if cw and pw else None, 2),
-                 f(med(ds, "pgdump_rss_kb") / 1024 if med(ds, "pgdump_rss_kb") else None, 1)])
+                 f(med(ds, "pgdump_rss_kb") / 1024 if med(ds, "pgdump_rss_kb") else None, 1),
+                 f(med(ds, "check_cpu_s"), 2), f(med(ds, "pgdump_cpu_s"), 2)])
 table(["data set", "check s", "check (1% changed) s", "diff (1% changed) s", "pg_dump s",
-       "check / pg_dump", "pg_dump RSS MB"], rows)
+       "check / pg_dump", "pg_dump RSS MB", "check client CPU s", "pg_dump client CPU s"], rows)
 for ds in datasets:
     parts = []
     for m in ("check_wall_s", "pgdump_wall_s"):

@@ -77,10 +77,13 @@ if [[ -n ${AG_BENCH_INNER:-} ]]; then
         local tag=$1; shift
         local t0 t1 rc=0
         t0=$EPOCHREALTIME
-        /usr/bin/time -f "%M" -o "$tag.rss.raw" "$@" >"$tag.out" 2>"$tag.err" || rc=$?
+        /usr/bin/time -f "%M %U %S" -o "$tag.rss.raw" "$@" >"$tag.out" 2>"$tag.err" || rc=$?
         t1=$EPOCHREALTIME
-        # GNU time puts "Command exited with non-zero status N" first
-        tail -n 1 "$tag.rss.raw" >"$tag.rss"
+        # GNU time puts "Command exited with non-zero status N" first.
+        # CPU seconds (user + system, all threads) are steadier than wall
+        # time on a machine shared with other work.
+        tail -n 1 "$tag.rss.raw" | awk '{print $1}' >"$tag.rss"
+        tail -n 1 "$tag.rss.raw" | awk '{printf "%.2f\n", $2 + $3}' >"$tag.cpu"
         echo "$t0 $t1" | awk '{printf "%.4f\n", $2 - $1}' >"$tag.wall"
         return $rc
     }
@@ -139,6 +142,7 @@ SQL
             rec "$ds" check_rc "$r" "$rc"
             rec "$ds" check_wall_s "$r" "$(cat "$d/check-$r.wall")"
             rec "$ds" check_rss_kb "$r" "$(cat "$d/check-$r.rss")"
+            rec "$ds" check_cpu_s "$r" "$(cat "$d/check-$r.cpu")"
             rec_timings "$ds" "" "$r" "$d/check-$r.err"
             if [[ $rc -ne 0 ]] || ! grep -q '^No drift' "$d/check-$r.out"; then
                 rec "$ds" check_clean "$r" 0
@@ -151,6 +155,7 @@ SQL
             run_timed "$d/dump-$r" pg_dump --schema-only -d "$db" -f /dev/null
             rec "$ds" pgdump_wall_s "$r" "$(cat "$d/dump-$r.wall")"
             rec "$ds" pgdump_rss_kb "$r" "$(cat "$d/dump-$r.rss")"
+            rec "$ds" pgdump_cpu_s "$r" "$(cat "$d/dump-$r.cpu")"
 
             if [[ -n $changed ]]; then
                 rc=0

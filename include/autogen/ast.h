@@ -94,6 +94,14 @@ int ag_canon_expr_node(ag_catalog *cat, ag_ast *ast, ag_node **slot,
                        const char *default_schema, const ag_expr **out,
                        ag_error *err);
 
+/* The same for a column default, remembered per catalog: an expression
+ * printed the same as one seen before (now(), 0, false...) gets that one's
+ * texts without deparsing again, and *slot is then left as given (callers
+ * must not rely on it being qualified or normalised afterwards). */
+int ag_canon_default_node(ag_catalog *cat, ag_ast *ast, ag_node **slot,
+                          const char *default_schema, const ag_expr **out,
+                          ag_error *err);
+
 /* Fill con->type, cols, ref_table, ref_cols and def from a Constraint node.
  * The caller has completed the node: keys / fk_attrs hold the columns even
  * for a column constraint, pktable is schema-qualified and pk_attrs are

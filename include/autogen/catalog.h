@@ -433,6 +433,8 @@ typedef struct ag_catalog {
     size_t nobjs, capobjs;
     ag_catalog_map *map;             /* (kind, schema, name) -> object */
     struct ag_conname_set *connames; /* constraint names per schema */
+    /* src/canon/canon.c: expressions already canonicalised (in the arena) */
+    struct ag_canon_memo *canon_memo;
     /* Filled by ag_catalog_seal: per kind, sorted by (schema, name). */
     ag_object **sorted[AG_KIND_COUNT];
     size_t nsorted[AG_KIND_COUNT];

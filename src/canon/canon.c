@@ -226,6 +226,86 @@ canon_text(ag_catalog *cat, const ProtobufCMessage *m)
     return out;
 }
 
+/* ---- memo of canonicalised expressions ----
+ * Defaults repeat: at 10,000 tables the models hold ~60,000 of them and
+ * the database as many, mostly now(), 0, false, '{}'::jsonb.  Each costs a
+ * deparse (model side) or a parse (database side) through libpg_query's
+ * protobuf round trip, so the result is remembered per catalog, keyed by
+ * the default schema and either the server's text ("T") or the canonical
+ * print of the tree as given ("N").  The table lives in the catalog arena
+ * (a grown table's old slots stay there: at most as much again). */
+typedef struct memo_ent {
+    uint64_t hash;
+    const char *key;
+    const char *sql, *canon;
+} memo_ent;
+
+struct ag_canon_memo {
+    memo_ent *ents;
+    size_t cap, n;
+};
+
+static uint64_t
+memo_hash(const char *key)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return h;
+}
+
+static memo_ent *
+memo_find(ag_catalog *cat, const char *key, uint64_t h)
+{
+    struct ag_canon_memo *m = cat->canon_memo;
+    if (!m || !m->cap)
+        return NULL;
+    for (size_t i = h & (m->cap - 1); m->ents[i].key;
+         i = (i + 1) & (m->cap - 1))
+        if (m->ents[i].hash == h && strcmp(m->ents[i].key, key) == 0)
+            return &m->ents[i];
+    return NULL;
+}
+
+static void
+memo_put(ag_catalog *cat, const char *key, uint64_t h, const ag_expr *e)
+{
+    struct ag_canon_memo *m = cat->canon_memo;
+    if (!m)
+        m = cat->canon_memo = ag_arena_alloc(&cat->arena, sizeof *m);
+    if ((m->n + 1) * 2 > m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 1024;
+        memo_ent *ents = ag_arena_alloc(&cat->arena, cap * sizeof *ents);
+        memset(ents, 0, cap * sizeof *ents);
+        for (size_t i = 0; i < m->cap; i++) {
+            if (!m->ents[i].key)
+                continue;
+            size_t j = m->ents[i].hash & (cap - 1);
+            while (ents[j].key)
+                j = (j + 1) & (cap - 1);
+            ents[j] = m->ents[i];
+        }
+        m->ents = ents;
+        m->cap = cap;
+    }
+    size_t i = h & (m->cap - 1);
+    while (m->ents[i].key)
+        i = (i + 1) & (m->cap - 1);
+    m->ents[i] =
+        (memo_ent){h, ag_arena_strdup(&cat->arena, key), e->sql, e->canon};
+    m->n++;
+}
+
+/* A fresh ag_expr sharing the remembered texts (never written through). */
+static const ag_expr *
+memo_expr(ag_catalog *cat, const memo_ent *hit)
+{
+    ag_expr *e = ag_arena_alloc(&cat->arena, sizeof *e);
+    e->sql = hit->sql;
+    e->canon = hit->canon;
+    return e;
+}
+
 /* want_sql: deparse the expression for emitting (the model side); the
  * database side emits the server's own text instead. */
 static int
@@ -258,9 +338,45 @@ ag_canon_expr_node(ag_catalog *cat, ag_ast *ast, ag_node **slot,
 }
 
 int
+ag_canon_default_node(ag_catalog *cat, ag_ast *ast, ag_node **slot,
+                      const char *default_schema, const ag_expr **out,
+                      ag_error *err)
+{
+    ag_buf key;
+    ag_buf_init(&key);
+    ag_buf_printf(&key, "N%s", default_schema ? default_schema : "");
+    ag_buf_putc(&key, '\x1f');
+    ag_canon_print(&key, (const ProtobufCMessage *)*slot);
+    uint64_t h = memo_hash(key.data);
+    const memo_ent *hit = memo_find(cat, key.data, h);
+    int rc = 0;
+    if (hit) {
+        *out = memo_expr(cat, hit);
+    } else {
+        rc = expr_node(cat, ast, slot, default_schema, true, out, err);
+        if (rc == 0)
+            memo_put(cat, key.data, h, *out);
+    }
+    ag_buf_free(&key);
+    return rc;
+}
+
+int
 ag_canon_expr_text(ag_catalog *cat, const char *sql, const char *default_schema,
                    const ag_expr **out, ag_error *err)
 {
+    ag_buf key;
+    ag_buf_init(&key);
+    ag_buf_printf(&key, "T%s", default_schema ? default_schema : "");
+    ag_buf_putc(&key, '\x1f');
+    ag_buf_put(&key, sql);
+    uint64_t h = memo_hash(key.data);
+    const memo_ent *hit = memo_find(cat, key.data, h);
+    if (hit) {
+        *out = memo_expr(cat, hit);
+        ag_buf_free(&key);
+        return 0;
+    }
     ag_buf b;
     ag_buf_init(&b);
     ag_buf_printf(&b, "SELECT %s", sql);
@@ -270,13 +386,16 @@ ag_canon_expr_text(ag_catalog *cat, const char *sql, const char *default_schema,
         PgQuery__SelectStmt *sel = ast.tree->stmts[0]->stmt->select_stmt;
         PgQuery__ResTarget *rt = sel->target_list[0]->res_target;
         rc = expr_node(cat, &ast, &rt->val, default_schema, false, out, err);
-        if (rc == 0) /* emit the server's own text */
+        if (rc == 0) { /* emit the server's own text */
             ((ag_expr *)*out)->sql = ag_arena_strdup(&cat->arena, sql);
+            memo_put(cat, key.data, h, *out);
+        }
     } else {
         ag_error_prefix(err, "expression %s: ", sql);
     }
     ag_ast_free(&ast);
     ag_buf_free(&b);
+    ag_buf_free(&key);
     return rc;
 }
 

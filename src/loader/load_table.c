@@ -70,8 +70,9 @@ set_default(ag_loader *ld, ld_pos pos, ag_table *tbl, ag_column *col,
             ag_node **expr)
 {
     ag_error err;
-    if (ag_canon_expr_node(ld->cat, &pos.file->ast, expr, tbl->obj.name.schema,
-                           &col->default_expr, &err) != 0)
+    if (ag_canon_default_node(ld->cat, &pos.file->ast, expr,
+                              tbl->obj.name.schema, &col->default_expr,
+                              &err) != 0)
         ld_error(ld, pos, "default of column %s: %s", col->name, err.msg);
 }
 
@@ -504,9 +505,9 @@ ld_apply_alter_table(ag_loader *ld, const ld_pending *p)
             if ((col = alter_column(ld, pos, tbl, cmd->name))) {
                 if (cmd->def) {
                     ag_error err;
-                    if (ag_canon_expr_node(ld->cat, &pos.file->ast, &cmd->def,
-                                           tbl->obj.name.schema,
-                                           &col->default_expr, &err) != 0)
+                    if (ag_canon_default_node(ld->cat, &pos.file->ast,
+                                              &cmd->def, tbl->obj.name.schema,
+                                              &col->default_expr, &err) != 0)
                         ld_error(ld, pos, "default of column %s: %s", col->name,
                                  err.msg);
                 } else {

@@ -260,3 +260,51 @@ Test(canon, type_names_as_format_type_prints_them)
         cr_expect_str_eq(type_of(pairs[i][0]), pairs[i][1], "%s",
                          pairs[i][0]);
 }
+
+/* A column default seen before is not canonicalised again, but the memo
+ * must never hand one schema's result to another (nextval('s') is
+ * qualified with the default schema) nor mix model text and server text. */
+static const ag_expr *
+default_node(const char *sql, const char *schema)
+{
+    ag_ast ast;
+    ag_error err;
+    ag_buf b;
+    ag_buf_init(&b);
+    ag_buf_printf(&b, "SELECT %s", sql);
+    cr_assert_eq(ag_ast_parse(&ast, b.data, NULL, &err), 0);
+    PgQuery__ResTarget *rt =
+        ast.tree->stmts[0]->stmt->select_stmt->target_list[0]->res_target;
+    const ag_expr *e;
+    cr_assert_eq(ag_canon_default_node(&cat, &ast, &rt->val, schema, &e, &err),
+                 0, "%s: %s", sql, err.msg);
+    ag_ast_free(&ast);
+    ag_buf_free(&b);
+    return e;
+}
+
+Test(canon, repeated_defaults_are_remembered_per_schema)
+{
+    const ag_expr *a = default_node("nextval('s')", "app");
+    const ag_expr *b = default_node("nextval('s')", "app");
+    const ag_expr *c = default_node("nextval('s')", "other");
+    cr_assert_eq(a->canon, b->canon, "the second one is a memo hit");
+    cr_assert_str_eq(b->sql, "nextval('app.s')");
+    cr_assert_str_eq(c->sql, "nextval('other.s')");
+    cr_assert_str_neq(a->canon, c->canon);
+    /* after a hit the result is still the full computation's */
+    cr_assert_str_eq(default_node("now()", "app")->canon,
+                     default_node("now()", "app")->canon);
+    cr_assert_str_eq(default_node("now()", "app")->canon, expr("now()"));
+
+    /* server text: remembered too, and still the server's own sql */
+    const ag_expr *t1, *t2;
+    ag_error err;
+    cr_assert_eq(ag_canon_expr_text(&cat, "(0)::numeric", "public", &t1, &err),
+                 0);
+    cr_assert_eq(ag_canon_expr_text(&cat, "(0)::numeric", "public", &t2, &err),
+                 0);
+    cr_assert_eq(t1->canon, t2->canon);
+    cr_assert_str_eq(t2->sql, "(0)::numeric");
+    cr_assert_str_eq(t2->canon, expr("0"));
+}

@@ -169,6 +169,50 @@ order_tables(df_ctx *c, const ag_catalog *cat, const table_ops *t,
     }
 }
 
+/* Does a foreign key of `from` reference `parent` or a table above it? */
+static bool
+referenced_above(const ag_catalog *from, const ag_qname *parent)
+{
+    ag_object *const *list;
+    size_t n = ag_catalog_list(from, AG_KIND_CONSTRAINT, &list);
+    for (const ag_table *p =
+             ag_catalog_table(from, parent->schema, parent->name);
+         p; p = p->parent.name
+                    ? ag_catalog_table(from, p->parent.schema, p->parent.name)
+                    : NULL)
+        for (size_t i = 0; i < n; i++) {
+            const ag_constraint *k = (const ag_constraint *)list[i];
+            if (k->type == AG_CON_FOREIGN &&
+                strcmp(k->ref_table.schema, p->obj.name.schema) == 0 &&
+                strcmp(k->ref_table.name, p->obj.name.name) == 0)
+                return true;
+        }
+    return false;
+}
+
+/* A partition dropped from a kept parent that foreign keys reference
+ * (PostgREST's car_models): each foreign key has a clone referencing the
+ * partition, and DROP TABLE fails on it ("constraint ... depends on table
+ * car_models_2022"); DETACH PARTITION removes the clones first. */
+static void
+detach_before_drop(df_ctx *c, const table_ops *t)
+{
+    ag_object *const *list;
+    size_t n = ag_catalog_list(c->from, AG_KIND_TABLE, &list);
+    for (size_t i = 0; i < n; i++) {
+        const ag_table *ft = (const ag_table *)list[i];
+        ag_op *drop = t->drop[ft->obj.id - 1];
+        if (!drop || !ft->parent.name ||
+            df_table_dropped(c, ft->parent.schema, ft->parent.name) ||
+            !referenced_above(c->from, &ft->parent))
+            continue;
+        ag_op *op = parent_op(c, AG_OP_DETACH_PARTITION, P_DETACH, ft, NULL,
+                              &ft->parent);
+        op->note = "before it is dropped: foreign keys reference its parent";
+        df_edge(c, op, drop);
+    }
+}
+
 void
 df_partitions(df_ctx *c)
 {
@@ -185,4 +229,5 @@ df_partitions(df_ctx *c)
     table_ops t = collect_table_ops(c);
     order_tables(c, c->to, &t, true);
     order_tables(c, c->from, &t, false);
+    detach_before_drop(c, &t);
 }

@@ -11,6 +11,9 @@
  * lock_timeout = 5s               ; SET for each revision's SQL (server syntax)
  * statement_timeout = 10min       ; likewise
  * lock_wait = 60s                 ; how long to wait for another runner
+ * rename_in_models = apply        ; ALTER TABLE ... RENAME CONSTRAINT of a
+ *                                 ; constraint the models declare renames it
+ *                                 ; (scripts); default error
  *
  * [unmanaged]
  * kinds = rule, foreign_table     ; left out of the diff (see below)
@@ -68,6 +71,7 @@ typedef struct ag_config {
     char *statement_timeout; /* NULL = the server's setting */
     char *lock_wait;         /* NULL = the default (60 s) */
     unsigned unmanaged;      /* AG_UNMANAGED_* bits from [unmanaged] kinds */
+    bool rename_in_models;   /* rename_in_models = apply */
     char **exclude;          /* [exclude] objects: "schema.name" each */
     size_t nexclude;
 } ag_config;

@@ -42,6 +42,10 @@ typedef struct ag_load_opts {
      * with a warning. */
     const char *const *exclude;
     size_t nexclude;
+    /* rename_in_models = apply: ALTER TABLE ... RENAME CONSTRAINT of a
+     * constraint the models declare renames it (load_rename.c); else such
+     * a statement is an error like every ALTER ... RENAME. */
+    bool rename_in_models;
 } ag_load_opts;
 
 /* Set the options (borrowed; they must outlive the loader).  Call before

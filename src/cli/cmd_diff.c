@@ -81,7 +81,7 @@ load_models(const cli_opts *o, ag_catalog *cat)
     ag_error err = {0};
     const char *paths[] = {o->models};
     ag_load_opts lo = {o->cfg.unmanaged, (const char *const *)o->cfg.exclude,
-                       o->cfg.nexclude};
+                       o->cfg.nexclude, o->cfg.rename_in_models};
     int rc = ag_load_paths_opts(cat, paths, 1, &lo, &diag, &err);
     print_diagnostics(o, &diag);
     ag_diag_free(&diag);

@@ -188,6 +188,15 @@ on_entry(void *user, const char *section, const char *key, const char *value)
         set(&cfg->statement_timeout, value);
     } else if (strcmp(key, "lock_wait") == 0) {
         set(&cfg->lock_wait, value);
+    } else if (strcmp(key, "rename_in_models") == 0) {
+        if (strcmp(value, "apply") != 0 && strcmp(value, "error") != 0) {
+            st->rc = ag_errorf(st->err, AG_ECONFIG,
+                               "%s:%d: rename_in_models: expected apply or "
+                               "error, not %s",
+                               cfg->path, lineno, value);
+            return 0;
+        }
+        cfg->rename_in_models = strcmp(value, "apply") == 0;
     } else if (strcmp(key, "schemas") == 0) {
         char *copy = ag_xstrdup(value), *save = NULL;
         for (char *tok = strtok_r(copy, ", \t", &save); tok;

@@ -6,10 +6,12 @@
  * files written as scripts sometimes create a constraint under its implicit
  * name and rename it right away (PostgREST's spec schema: `REFERENCES
  * clients` then `RENAME CONSTRAINT projects_client_id_fkey TO client`).
- * That is a declaration too: the constraint's name is the new one.  The
- * rename is applied to the model's own constraint once every constraint
- * is named; renaming something the models do not declare is an error, as
- * is any other ALTER ... RENAME.
+ * With `rename_in_models = apply` in autogen.ini that is read as a
+ * declaration: the constraint's name is the new one.  The rename is
+ * applied to the model's own constraint once every constraint is named;
+ * renaming something the models do not declare is an error, as is any
+ * other ALTER ... RENAME, and, without the setting, this one too (the
+ * contract: an ALTER that renames cannot be a declaration).
  */
 #include <string.h>
 
@@ -18,7 +20,8 @@
 void
 ld_rename(ag_loader *ld, ld_pos pos, PgQuery__RenameStmt *s)
 {
-    if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT &&
+    if (ld->opts.rename_in_models &&
+        s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT &&
         s->relation && s->subname && *s->subname && s->newname && *s->newname) {
         ld_defer(ld, PEND_RENAME, pos, NULL, NULL, s, 0);
         return;

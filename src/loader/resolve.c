@@ -513,10 +513,9 @@ resolve_comment(ag_loader *ld, const ld_pending *p)
                 return;
             }
         } else {
-            target =
-                &ag_catalog_find_constraint(ld->cat, found, name, last)->obj;
-            if (!ag_catalog_find_constraint(ld->cat, found, name, last))
-                target = NULL;
+            ag_constraint *k =
+                ag_catalog_find_constraint(ld->cat, found, name, last);
+            target = k ? &k->obj : NULL;
         }
         break;
     }

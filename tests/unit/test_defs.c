@@ -21,7 +21,7 @@ static ag_diag diag;
 static int
 load_opts(ag_catalog *c, const char *sql, unsigned unmanaged)
 {
-    ag_load_opts lo = {unmanaged, NULL, 0};
+    ag_load_opts lo = {unmanaged, NULL, 0, false};
     return load_sql(c, sql, &lo, c == &cat ? &diag : NULL);
 }
 
@@ -267,6 +267,22 @@ Test(defs, config_reads_unmanaged_kinds)
     cr_assert(strstr(err.msg, ":2: [unmanaged] kinds: unknown kind rules"),
               "%s", err.msg);
     ag_config_free(&cfg);
+    /* rename_in_models: apply or error, nothing else. */
+    f = fopen(path, "w");
+    fputs("[autogen]\nrename_in_models = apply\n", f);
+    fclose(f);
+    ag_config_init(&cfg);
+    cr_assert_eq(ag_config_read(&cfg, path, &err), 0, "%s", err.msg);
+    cr_expect(cfg.rename_in_models);
+    ag_config_free(&cfg);
+    f = fopen(path, "w");
+    fputs("[autogen]\nrename_in_models = maybe\n", f);
+    fclose(f);
+    ag_config_init(&cfg);
+    cr_assert_neq(ag_config_read(&cfg, path, &err), 0);
+    cr_expect(strstr(err.msg, ":2: rename_in_models: expected apply or error"),
+              "%s", err.msg);
+    ag_config_free(&cfg);
     unlink(path);
 }
 
@@ -332,7 +348,7 @@ Test(defs, aggregate_recreated_when_state_type_changes)
 Test(defs, excluded_objects_are_skipped_on_both_sides)
 {
     static const char *const names[] = {"test.broken"};
-    ag_load_opts lo = {0, names, 1};
+    ag_load_opts lo = {0, names, 1, false};
     ag_catalog_init(&cat, "models");
     ag_diag_free(&diag);
     ag_diag_init(&diag);

@@ -208,15 +208,29 @@ Test(loader, drops_and_unmanaged_kinds_are_errors_data_is_a_warning)
 
 /* A script that creates a constraint and renames it at once (PostgREST's
  * spec schema) declares the new name; other renames stay errors. */
+static const char rename_script[] =
+    "CREATE TABLE clients (id int PRIMARY KEY);\n"
+    "CREATE TABLE projects (id int PRIMARY KEY,\n"
+    "  client_id int REFERENCES clients(id));\n"
+    "ALTER TABLE projects RENAME CONSTRAINT\n"
+    "  projects_client_id_fkey TO client;\n"
+    "COMMENT ON CONSTRAINT client ON projects IS 'c';\n";
+
+/* Without rename_in_models = apply, the contract holds: an ALTER that
+ * renames cannot be a declaration. */
+Test(loader, rename_constraint_is_an_error_by_default)
+{
+    cr_assert_neq(load(rename_script), 0);
+    cr_expect(strstr(rendered(), "m.sql:4:1: error: ALTER ... RENAME cannot "
+                                 "be part of a model"),
+              "%s", rendered());
+}
+
 Test(loader, rename_constraint_inside_the_models)
 {
-    cr_assert_eq(load("CREATE TABLE clients (id int PRIMARY KEY);\n"
-                      "CREATE TABLE projects (id int PRIMARY KEY,\n"
-                      "  client_id int REFERENCES clients(id));\n"
-                      "ALTER TABLE projects RENAME CONSTRAINT\n"
-                      "  projects_client_id_fkey TO client;\n"
-                      "COMMENT ON CONSTRAINT client ON projects IS 'c';\n"),
-                 0, "%s", rendered());
+    ag_load_opts apply = {.rename_in_models = true};
+    cr_assert_eq(load_sql(&cat, rename_script, &apply, &diag), 0, "%s",
+                 rendered());
     ag_constraint *fk =
         ag_catalog_find_constraint(&cat, "public", "projects", "client");
     cr_assert_not_null(fk);
@@ -228,10 +242,12 @@ Test(loader, rename_constraint_inside_the_models)
 
 Test(loader, other_renames_inside_the_models_are_errors)
 {
-    cr_assert_neq(load("CREATE TABLE t (id int PRIMARY KEY, a int);\n"
+    ag_load_opts apply = {.rename_in_models = true};
+    cr_assert_neq(load_sql(&cat, "CREATE TABLE t (id int PRIMARY KEY, a int);\n"
                        "ALTER TABLE t RENAME CONSTRAINT nope TO x;\n"
                        "ALTER TABLE t RENAME CONSTRAINT t_pkey TO t_pkey;\n"
-                       "ALTER TABLE t RENAME COLUMN a TO b;\n"),
+                       "ALTER TABLE t RENAME COLUMN a TO b;\n",
+                           &apply, &diag),
                   0);
     const char *out = rendered();
     cr_expect(strstr(out, "m.sql:2:1: error: RENAME CONSTRAINT nope: table "

@@ -488,6 +488,17 @@ ParameterizedTest(struct edit_param *p, corpus_edits, round_trip,
     cr_assert_not_null(agt_pghost(),
                        "AUTOGEN_TEST_PGHOST is not set: run this binary under "
                        "with-postgres (ctest does)");
+    /* A dev database of this test's own (each test is its own process):
+     * runs sharing one take turns, which serialised the -j2 workers on
+     * gitlab's models (a whole schema created per autogen run). */
+    char *dev_why = NULL;
+    char *dev = agt_create_db("dev", &dev_why);
+    cr_assert_not_null(dev, "[%s/%s] creating a dev database: %s", p->schema,
+                       p->edit, dev_why ? dev_why : "?");
+    char *dev_url = agt_db_url(dev);
+    setenv("AUTOGEN_DEV_URL", dev_url, 1);
+    free(dev_url);
+    free(dev); /* left for the cluster's removal: empty between runs */
 
     phase = "the base (unedited schema) is not clean";
     char *base_problem = NULL;

@@ -4,6 +4,8 @@
  */
 #include "load_fixture.h"
 
+#include <string.h>
+
 int
 load_sql(ag_catalog *cat, const char *sql, const ag_load_opts *opts,
          ag_diag *diag)
@@ -27,4 +29,22 @@ load_sql(ag_catalog *cat, const char *sql, const ag_load_opts *opts,
         ag_diag_free(&d);
     }
     return rc;
+}
+
+void
+fixture_init(ag_catalog *a, ag_catalog *b, ag_diag *diag)
+{
+    memset(a, 0, sizeof *a);
+    memset(b, 0, sizeof *b);
+    ag_diag_init(diag);
+}
+
+void
+fixture_fini(ag_catalog *a, ag_catalog *b, ag_diag *diag)
+{
+    ag_diag_free(diag);
+    if (a->map)
+        ag_catalog_destroy(a);
+    if (b->map)
+        ag_catalog_destroy(b);
 }

@@ -16,4 +16,9 @@
 int load_sql(ag_catalog *cat, const char *sql, const ag_load_opts *opts,
              ag_diag *diag);
 
+/* A suite's .init and .fini for its two catalogs and its diagnostics:
+ * zeroed, and freed (a catalog only when it holds one). */
+void fixture_init(ag_catalog *a, ag_catalog *b, ag_diag *diag);
+void fixture_fini(ag_catalog *a, ag_catalog *b, ag_diag *diag);
+
 #endif

@@ -40,19 +40,13 @@ rendered(void)
 static void
 setup(void)
 {
-    memset(&cat, 0, sizeof cat);
-    memset(&cat2, 0, sizeof cat2);
-    ag_diag_init(&diag);
+    fixture_init(&cat, &cat2, &diag);
 }
 
 static void
 teardown(void)
 {
-    ag_diag_free(&diag);
-    if (cat.map)
-        ag_catalog_destroy(&cat);
-    if (cat2.map)
-        ag_catalog_destroy(&cat2);
+    fixture_fini(&cat, &cat2, &diag);
 }
 
 TestSuite(defs, .init = setup, .fini = teardown);

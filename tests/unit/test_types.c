@@ -24,17 +24,13 @@ load_into(ag_catalog *c, ag_diag *d, const char *sql)
 static void
 setup(void)
 {
-    memset(&cat, 0, sizeof cat);
-    memset(&cat2, 0, sizeof cat2);
-    ag_diag_init(&diag);
+    fixture_init(&cat, &cat2, &diag);
 }
 
 static void
 teardown(void)
 {
-    ag_catalog_destroy(&cat);
-    ag_catalog_destroy(&cat2);
-    ag_diag_free(&diag);
+    fixture_fini(&cat, &cat2, &diag);
 }
 
 TestSuite(types, .init = setup, .fini = teardown);

@@ -8,10 +8,10 @@
  * difference in `canon` is a difference in meaning, not in spelling.
  */
 #include <stdlib.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "autogen/ast.h"
+#include "canon_int.h"
 #include "autogen/canon.h"
 #include "autogen/ident.h"
 
@@ -24,8 +24,8 @@ amsg(ag_ast *ast, size_t size)
 }
 
 /* Deparse `SELECT <expr>` and keep what follows "SELECT ". */
-static int
-deparse_expr(ag_ast *ast, ag_node *expr, char **out, ag_error *err)
+int
+cn_deparse_expr(ag_ast *ast, ag_node *expr, char **out, ag_error *err)
 {
     PgQuery__ResTarget *rt = amsg(ast, sizeof *rt);
     pg_query__res_target__init(rt);
@@ -50,85 +50,6 @@ deparse_expr(ag_ast *ast, ag_node *expr, char **out, ag_error *err)
         memmove(text, text + plen, strlen(text + plen) + 1);
     *out = text;
     return 0;
-}
-
-/*
- * libpg_query 15's deparser prints an index element that is a cast as
- * `a::bigint`, without the parentheses the grammar needs there (CREATE
- * INDEX and EXCLUDE elements; a syntax error when run).  Such elements are
- * hidden behind a placeholder column name while the statement is
- * deparsed, and put back afterwards as `(expr)`.
- */
-typedef struct cast_elem {
-    PgQuery__IndexElem *elem;
-    ag_node *expr; /* the element's own expression, restored after */
-    char placeholder[32];
-    char *text; /* the expression deparsed alone (malloc'd) */
-} cast_elem;
-
-/* Hide the cast elements of elems[0..n) (out[] has room for n); returns
- * how many were hidden, or a negative AG_E* code (nothing left hidden). */
-static int
-cast_elems_hide(ag_ast *ast, PgQuery__IndexElem **elems, size_t n,
-                cast_elem *out, ag_error *err)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        PgQuery__IndexElem *ie = elems[i];
-        if (!ie || !ie->expr ||
-            ie->expr->node_case != PG_QUERY__NODE__NODE_TYPE_CAST)
-            continue;
-        char *text;
-        int rc = deparse_expr(ast, ie->expr, &text, err);
-        if (rc) {
-            for (size_t j = 0; j < k; j++) {
-                out[j].elem->expr = out[j].expr;
-                out[j].elem->name = "";
-                free(out[j].text);
-            }
-            return rc;
-        }
-        cast_elem *ce = &out[k++];
-        ce->elem = ie;
-        ce->expr = ie->expr;
-        ce->text = text;
-        snprintf(ce->placeholder, sizeof ce->placeholder, "ag_cast_elem_%zu_",
-                 k);
-        ie->expr = NULL;
-        ie->name = ce->placeholder;
-    }
-    return (int)k;
-}
-
-/* Restore the k hidden elements and copy `deparsed` into out with each
- * placeholder replaced by its parenthesised expression. */
-static void
-cast_elems_restore(cast_elem *ce, size_t k, const char *deparsed, ag_buf *out)
-{
-    const char *p = deparsed;
-    while (*p) {
-        size_t hit = k;
-        const char *at = NULL;
-        for (size_t j = 0; j < k; j++) {
-            const char *f = strstr(p, ce[j].placeholder);
-            if (f && (!at || f < at)) {
-                at = f;
-                hit = j;
-            }
-        }
-        if (!at) {
-            ag_buf_put(out, p);
-            break;
-        }
-        ag_buf_putn(out, p, (size_t)(at - p));
-        ag_buf_printf(out, "(%s)", ce[hit].text);
-        p = at + strlen(ce[hit].placeholder);
-    }
-    for (size_t j = 0; j < k; j++) {
-        ce[j].elem->expr = ce[j].expr;
-        ce[j].elem->name = "";
-        free(ce[j].text);
-    }
 }
 
 /* Deparse `ALTER TABLE x ADD <constraint>` and keep the constraint part. */
@@ -170,7 +91,7 @@ deparse_constraint(ag_ast *ast, PgQuery__Constraint *c, char **out,
                        : NULL;
     }
     cast_elem *casts = amsg(ast, (c->n_exclusions + 1) * sizeof *casts);
-    int ncasts = cast_elems_hide(ast, elems, c->n_exclusions, casts, err);
+    int ncasts = cn_cast_elems_hide(ast, elems, c->n_exclusions, casts, err);
     if (ncasts < 0) {
         c->conname = saved_name;
         return ncasts;
@@ -183,7 +104,7 @@ deparse_constraint(ag_ast *ast, PgQuery__Constraint *c, char **out,
     c->conname = saved_name;
     ag_buf restored;
     ag_buf_init(&restored);
-    cast_elems_restore(casts, (size_t)ncasts, rc ? "" : raw, &restored);
+    cn_cast_elems_restore(casts, (size_t)ncasts, rc ? "" : raw, &restored);
     if (rc) {
         ag_buf_free(&restored);
         return rc;
@@ -317,7 +238,7 @@ expr_node(ag_catalog *cat, ag_ast *ast, ag_node **slot,
     if (want_sql) {
         char *sql;
         ag_canon_qualify(ast, slot, default_schema);
-        int rc = deparse_expr(ast, *slot, &sql, err);
+        int rc = cn_deparse_expr(ast, *slot, &sql, err);
         if (rc)
             return rc;
         e->sql = ag_arena_strdup(&cat->arena, sql);
@@ -552,7 +473,8 @@ index_node(ag_catalog *cat, ag_ast *ast, PgQuery__IndexStmt *s, ag_index *idx,
         for (size_t i = 0; i < s->n_index_params; i++)
             elems[i] = s->index_params[i]->index_elem;
         cast_elem *casts = amsg(ast, (s->n_index_params + 1) * sizeof *casts);
-        int ncasts = cast_elems_hide(ast, elems, s->n_index_params, casts, err);
+        int ncasts =
+            cn_cast_elems_hide(ast, elems, s->n_index_params, casts, err);
         if (ncasts < 0)
             return ncasts;
         ag_buf sql;
@@ -562,7 +484,8 @@ index_node(ag_catalog *cat, ag_ast *ast, PgQuery__IndexStmt *s, ag_index *idx,
             &s->idxname, &sql, err);
         ag_buf fixed;
         ag_buf_init(&fixed);
-        cast_elems_restore(casts, (size_t)ncasts, rc ? "" : sql.data, &fixed);
+        cn_cast_elems_restore(casts, (size_t)ncasts, rc ? "" : sql.data,
+                              &fixed);
         if (rc == 0)
             idx->def.sql = ag_arena_strdup(&cat->arena, fixed.data);
         ag_buf_free(&fixed);

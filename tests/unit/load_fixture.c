@@ -4,7 +4,11 @@
  */
 #include "load_fixture.h"
 
+#include <criterion/criterion.h>
 #include <string.h>
+
+#include "autogen/diff.h"
+#include "autogen/emit.h"
 
 int
 load_sql(ag_catalog *cat, const char *sql, const ag_load_opts *opts,
@@ -47,4 +51,23 @@ fixture_fini(ag_catalog *a, ag_catalog *b, ag_diag *diag)
         ag_catalog_destroy(a);
     if (b->map)
         ag_catalog_destroy(b);
+}
+
+char *
+diff_render(const ag_catalog *from, const ag_catalog *to, char **sql)
+{
+    ag_plan plan;
+    ag_error err;
+    cr_assert_eq(ag_diff(from, to, &plan, &err), 0, "%s", err.msg);
+    ag_buf b, s;
+    ag_buf_init(&b);
+    ag_buf_init(&s);
+    ag_emit_summary(&plan, &b);
+    ag_emit_sql(&plan, &s);
+    ag_plan_free(&plan);
+    *sql = ag_buf_detach(&s);
+    ag_buf_free(&s);
+    char *out = ag_buf_detach(&b);
+    ag_buf_free(&b);
+    return out;
 }

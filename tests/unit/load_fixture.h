@@ -21,4 +21,9 @@ int load_sql(ag_catalog *cat, const char *sql, const ag_load_opts *opts,
 void fixture_init(ag_catalog *a, ag_catalog *b, ag_diag *diag);
 void fixture_fini(ag_catalog *a, ag_catalog *b, ag_diag *diag);
 
+/* Diff from -> to (both sealed; the diff must succeed: a Criterion
+ * assertion) and render it: the summary (returned) and the SQL (*sql),
+ * both malloc'd. */
+char *diff_render(const ag_catalog *from, const ag_catalog *to, char **sql);
+
 #endif

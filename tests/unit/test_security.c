@@ -49,20 +49,7 @@ diff_summary(const char *from, const char *to, char **sql)
 {
     cr_assert_eq(load_into(&cat, from), 0, "%s", rendered());
     cr_assert_eq(load_into(&cat2, to), 0);
-    ag_plan plan;
-    ag_error err;
-    cr_assert_eq(ag_diff(&cat, &cat2, &plan, &err), 0, "%s", err.msg);
-    ag_buf b, s;
-    ag_buf_init(&b);
-    ag_buf_init(&s);
-    ag_emit_summary(&plan, &b);
-    ag_emit_sql(&plan, &s);
-    ag_plan_free(&plan);
-    *sql = ag_buf_detach(&s);
-    ag_buf_free(&s);
-    char *out = ag_buf_detach(&b);
-    ag_buf_free(&b);
-    return out ? out : strdup("");
+    return diff_render(&cat, &cat2, sql);
 }
 
 static const char docs[] =

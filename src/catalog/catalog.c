@@ -41,8 +41,18 @@ ag_kind_sql(ag_kind kind)
 
 #define TOMBSTONE ((ag_object *)(uintptr_t)1)
 
+/* Open addressing with linear probing.  Each slot keeps its key's hash
+ * beside the object: a probe compares hashes and only dereferences the
+ * object (a cache miss per probe, then three strcmp) on a hash match.
+ * Kept at most half full: at 10,000 tables each catalog holds ~60,000
+ * objects and ag_catalog_find was ~10% of a check's samples. */
+typedef struct map_slot_entry {
+    uint64_t hash;
+    ag_object *obj; /* NULL = empty, TOMBSTONE = removed */
+} map_slot_entry;
+
 struct ag_catalog_map {
-    ag_object **slots;
+    map_slot_entry *slots;
     size_t cap;  /* power of two */
     size_t used; /* live + tombstones */
 };
@@ -93,38 +103,48 @@ key_eq(const ag_object *o, ag_kind kind, const char *schema, const char *table,
            strcmp(obj_table(o), table) == 0;
 }
 
-static void map_insert(ag_catalog_map *m, ag_object *obj);
+static uint64_t
+obj_hash(const ag_object *o)
+{
+    return hash_key(o->kind, o->name.schema, obj_table(o), o->name.name);
+}
+
+static void
+map_insert_hashed(ag_catalog_map *m, ag_object *obj, uint64_t hash)
+{
+    size_t mask = m->cap - 1;
+    size_t i = hash & mask;
+    while (m->slots[i].obj && m->slots[i].obj != TOMBSTONE)
+        i = (i + 1) & mask;
+    if (!m->slots[i].obj)
+        m->used++;
+    m->slots[i].hash = hash;
+    m->slots[i].obj = obj;
+}
 
 static void
 map_grow(ag_catalog_map *m)
 {
-    ag_object **old = m->slots;
+    map_slot_entry *old = m->slots;
     size_t oldcap = m->cap;
     m->cap = oldcap ? oldcap * 2 : 256;
     m->slots = ag_xcalloc(m->cap, sizeof *m->slots);
     m->used = 0;
     for (size_t i = 0; i < oldcap; i++)
-        if (old[i] && old[i] != TOMBSTONE)
-            map_insert(m, old[i]);
+        if (old[i].obj && old[i].obj != TOMBSTONE)
+            map_insert_hashed(m, old[i].obj, old[i].hash);
     free(old);
 }
 
 static void
 map_insert(ag_catalog_map *m, ag_object *obj)
 {
-    if ((m->used + 1) * 4 >= m->cap * 3)
+    if ((m->used + 1) * 2 > m->cap)
         map_grow(m);
-    size_t mask = m->cap - 1;
-    size_t i =
-        hash_key(obj->kind, obj->name.schema, obj_table(obj), obj->name.name) &
-        mask;
-    while (m->slots[i] && m->slots[i] != TOMBSTONE)
-        i = (i + 1) & mask;
-    if (!m->slots[i])
-        m->used++;
-    m->slots[i] = obj;
+    map_insert_hashed(m, obj, obj_hash(obj));
 }
 
+/* The slot holding (kind, schema, table, name), or NULL. */
 static ag_object **
 map_slot_t(const ag_catalog_map *m, ag_kind kind, const char *schema,
            const char *table, const char *name)
@@ -132,12 +152,12 @@ map_slot_t(const ag_catalog_map *m, ag_kind kind, const char *schema,
     if (!m->cap)
         return NULL;
     size_t mask = m->cap - 1;
-    size_t i = hash_key(kind, schema, table, name) & mask;
-    while (m->slots[i]) {
-        if (m->slots[i] != TOMBSTONE &&
-            key_eq(m->slots[i], kind, schema, table, name))
-            return &m->slots[i];
-        i = (i + 1) & mask;
+    uint64_t h = hash_key(kind, schema, table, name);
+    for (size_t i = h & mask; m->slots[i].obj; i = (i + 1) & mask) {
+        map_slot_entry *e = &m->slots[i];
+        if (e->hash == h && e->obj != TOMBSTONE &&
+            key_eq(e->obj, kind, schema, table, name))
+            return &e->obj;
     }
     return NULL;
 }

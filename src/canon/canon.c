@@ -158,7 +158,7 @@ canon_text(ag_catalog *cat, const ProtobufCMessage *m)
 typedef struct memo_ent {
     uint64_t hash;
     const char *key;
-    const char *sql, *canon;
+    const void *val; /* an ag_expr, con_shape or idx_shape, never changed */
 } memo_ent;
 
 struct ag_canon_memo {
@@ -189,7 +189,7 @@ memo_find(ag_catalog *cat, const char *key, uint64_t h)
 }
 
 static void
-memo_put(ag_catalog *cat, const char *key, uint64_t h, const ag_expr *e)
+memo_put(ag_catalog *cat, const char *key, uint64_t h, const void *val)
 {
     struct ag_canon_memo *m = cat->canon_memo;
     if (!m)
@@ -212,9 +212,18 @@ memo_put(ag_catalog *cat, const char *key, uint64_t h, const ag_expr *e)
     size_t i = h & (m->cap - 1);
     while (m->ents[i].key)
         i = (i + 1) & (m->cap - 1);
-    m->ents[i] =
-        (memo_ent){h, ag_arena_strdup(&cat->arena, key), e->sql, e->canon};
+    m->ents[i] = (memo_ent){h, ag_arena_strdup(&cat->arena, key), val};
     m->n++;
+}
+
+/* Remember an expression: a copy of *e, since callers may later point
+ * their own ag_expr's fields elsewhere. */
+static void
+memo_put_expr(ag_catalog *cat, const char *key, uint64_t h, const ag_expr *e)
+{
+    ag_expr *copy = ag_arena_alloc(&cat->arena, sizeof *copy);
+    *copy = *e;
+    memo_put(cat, key, h, copy);
 }
 
 /* A fresh ag_expr sharing the remembered texts (never written through). */
@@ -222,8 +231,7 @@ static const ag_expr *
 memo_expr(ag_catalog *cat, const memo_ent *hit)
 {
     ag_expr *e = ag_arena_alloc(&cat->arena, sizeof *e);
-    e->sql = hit->sql;
-    e->canon = hit->canon;
+    *e = *(const ag_expr *)hit->val;
     return e;
 }
 
@@ -276,7 +284,7 @@ ag_canon_default_node(ag_catalog *cat, ag_ast *ast, ag_node **slot,
     } else {
         rc = expr_node(cat, ast, slot, default_schema, true, out, err);
         if (rc == 0)
-            memo_put(cat, key.data, h, *out);
+            memo_put_expr(cat, key.data, h, *out);
     }
     ag_buf_free(&key);
     return rc;
@@ -309,7 +317,7 @@ ag_canon_expr_text(ag_catalog *cat, const char *sql, const char *default_schema,
         rc = expr_node(cat, &ast, &rt->val, default_schema, false, out, err);
         if (rc == 0) { /* emit the server's own text */
             ((ag_expr *)*out)->sql = ag_arena_strdup(&cat->arena, sql);
-            memo_put(cat, key.data, h, *out);
+            memo_put_expr(cat, key.data, h, *out);
         }
     } else {
         ag_error_prefix(err, "expression %s: ", sql);
@@ -416,18 +424,86 @@ constraint_node(ag_catalog *cat, ag_ast *ast, PgQuery__Constraint *c,
     return 0;
 }
 
+/* What constraint_node derives from a constraint: a pure function of the
+ * server's body text (database side, key "C" + body) or of the tree
+ * without its name and of the default schema (model side, key "K"), so
+ * remembered per catalog.  At 10,000 tables each side holds 10,000
+ * "PRIMARY KEY (id)".  sql is the model side's deparsed body. */
+typedef struct con_shape {
+    char type;
+    const char **cols, **ref_cols;
+    size_t ncols, nref_cols;
+    ag_qname ref_table;
+    const char *canon, *sql;
+} con_shape;
+
+static void
+con_shape_put(ag_catalog *cat, const char *key, uint64_t h,
+              const ag_constraint *con)
+{
+    con_shape *c = ag_arena_alloc(&cat->arena, sizeof *c);
+    *c = (con_shape){con->type,      con->cols,      con->ref_cols,
+                     con->ncols,     con->nref_cols, con->ref_table,
+                     con->def.canon, con->def.sql};
+    memo_put(cat, key, h, c);
+}
+
+static void
+con_shape_get(ag_constraint *con, const con_shape *c)
+{
+    con->type = c->type;
+    con->cols = c->cols;
+    con->ncols = c->ncols;
+    con->ref_table = c->ref_table;
+    con->ref_cols = c->ref_cols;
+    con->nref_cols = c->nref_cols;
+    con->def.canon = c->canon;
+    con->def.sql = c->sql;
+}
+
 int
 ag_canon_constraint_node(ag_catalog *cat, ag_ast *ast, PgQuery__Constraint *c,
                          ag_constraint *con, const char *default_schema,
                          ag_error *err)
 {
-    return constraint_node(cat, ast, c, con, default_schema, true, err);
+    ag_buf key;
+    ag_buf_init(&key);
+    ag_buf_printf(&key, "K%s", default_schema ? default_schema : "");
+    ag_buf_putc(&key, '\x1f');
+    char *saved_name = c->conname;
+    c->conname = "";
+    ag_canon_print(&key, (const ProtobufCMessage *)c);
+    c->conname = saved_name;
+    uint64_t h = memo_hash(key.data);
+    const memo_ent *hit = memo_find(cat, key.data, h);
+    int rc = 0;
+    if (hit) {
+        con_shape_get(con, hit->val);
+    } else {
+        rc = constraint_node(cat, ast, c, con, default_schema, true, err);
+        if (rc == 0)
+            con_shape_put(cat, key.data, h, con);
+    }
+    ag_buf_free(&key);
+    return rc;
 }
 
 int
 ag_canon_constraint_text(ag_catalog *cat, ag_constraint *con, const char *body,
                          ag_error *err)
 {
+    ag_buf key;
+    ag_buf_init(&key);
+    ag_buf_putc(&key, 'C');
+    ag_buf_put(&key, body);
+    uint64_t h = memo_hash(key.data);
+    const memo_ent *hit = memo_find(cat, key.data, h);
+    if (hit) {
+        con_shape_get(con, hit->val);
+        con->def.sql = hit->key + 1; /* the body, already in the arena */
+        ag_buf_free(&key);
+        return 0;
+    }
     ag_buf b;
     ag_buf_init(&b);
     ag_buf_printf(&b, "ALTER TABLE x ADD %s", body);
@@ -438,17 +514,34 @@ ag_canon_constraint_text(ag_catalog *cat, ag_constraint *con, const char *body,
             ast.tree->stmts[0]->stmt->alter_table_stmt;
         PgQuery__Constraint *c = at->cmds[0]->alter_table_cmd->def->constraint;
         rc = constraint_node(cat, &ast, c, con, "public", false, err);
-        if (rc == 0)
+        if (rc == 0) {
+            con->def.sql = NULL; /* the shape holds no text: see below */
+            con_shape_put(cat, key.data, h, con);
             con->def.sql = ag_arena_strdup(&cat->arena, body);
+        }
     }
     if (rc)
         ag_error_prefix(err, "constraint %s: ", con->obj.name.name);
     ag_ast_free(&ast);
     ag_buf_free(&b);
+    ag_buf_free(&key);
     return rc;
 }
 
 /* ---- indexes ---- */
+
+/* What index_node derives from an index apart from its name and table,
+ * remembered per catalog: on the database side keyed "I" + the UNIQUE
+ * flag + pg_get_indexdef's text from " USING " on (see index_key); on the
+ * model side keyed "X" + the default schema + the tree's print without
+ * name and table, with `sql` the deparsed statement holding placeholders
+ * for both (see model_index_sql). */
+typedef struct idx_shape {
+    bool unique;
+    const char **cols;
+    size_t ncols;
+    const char *canon, *sql;
+} idx_shape;
 
 static int
 index_node(ag_catalog *cat, ag_ast *ast, PgQuery__IndexStmt *s, ag_index *idx,
@@ -507,17 +600,172 @@ index_node(ag_catalog *cat, ag_ast *ast, PgQuery__IndexStmt *s, ag_index *idx,
     return 0;
 }
 
+static const char idx_placeholder[] = "ag_index_name_placeholder";
+static const char rel_placeholder[] = "ag_index_table_placeholder";
+
+/* The one occurrence of `word` in sql, or NULL when there is not exactly
+ * one (then the template cannot be filled in safely). */
+static const char *
+only_occurrence(const char *sql, const char *word)
+{
+    const char *at = strstr(sql, word);
+    return at && !strstr(at + 1, word) ? at : NULL;
+}
+
+/* Fill the template: the placeholders become the index's name and its
+ * table as the deparser would have printed them (quote_identifier rules,
+ * schema-qualified when the model qualified it).  False when the template
+ * does not hold each placeholder exactly once. */
+static bool
+model_index_sql(ag_catalog *cat, const char *tpl,
+                const PgQuery__IndexStmt *s, ag_index *idx)
+{
+    const char *at_idx = only_occurrence(tpl, idx_placeholder);
+    const char *at_rel = only_occurrence(tpl, rel_placeholder);
+    if (!at_idx || !at_rel || at_rel < at_idx)
+        return false;
+    ag_buf b;
+    ag_buf_init(&b);
+    ag_buf_putn(&b, tpl, (size_t)(at_idx - tpl));
+    ag_quote_ident(&b, s->idxname);
+    const char *mid = at_idx + sizeof idx_placeholder - 1;
+    ag_buf_putn(&b, mid, (size_t)(at_rel - mid));
+    if (s->relation->schemaname && *s->relation->schemaname) {
+        ag_quote_ident(&b, s->relation->schemaname);
+        ag_buf_putc(&b, '.');
+    }
+    ag_quote_ident(&b, s->relation->relname);
+    ag_buf_put(&b, at_rel + sizeof rel_placeholder - 1);
+    idx->def.sql = ag_arena_strdup(&cat->arena, b.data);
+    ag_buf_free(&b);
+    return true;
+}
+
 int
 ag_canon_index_node(ag_catalog *cat, ag_ast *ast, PgQuery__IndexStmt *s,
                     ag_index *idx, const char *default_schema, ag_error *err)
 {
-    return index_node(cat, ast, s, idx, default_schema, true, err);
+    /* Indexes repeat apart from name and table ((created_at) on every
+     * table): deparse once with placeholders for those, then fill them in. */
+    if (!s->idxname || !*s->idxname || !s->relation || !s->relation->relname ||
+        (s->relation->catalogname && *s->relation->catalogname))
+        return index_node(cat, ast, s, idx, default_schema, true, err);
+    char *name = s->idxname, *rschema = s->relation->schemaname,
+         *rname = s->relation->relname;
+    s->idxname = "";
+    s->relation->schemaname = "";
+    s->relation->relname = "";
+    ag_buf key;
+    ag_buf_init(&key);
+    ag_buf_printf(&key, "X%s", default_schema ? default_schema : "");
+    ag_buf_putc(&key, '\x1f');
+    ag_canon_print(&key, (const ProtobufCMessage *)s);
+    uint64_t h = memo_hash(key.data);
+    const memo_ent *hit = memo_find(cat, key.data, h);
+    const idx_shape *x = hit ? hit->val : NULL;
+    int rc = 0;
+    if (!x) {
+        s->idxname = (char *)idx_placeholder;
+        s->relation->relname = (char *)rel_placeholder;
+        rc = index_node(cat, ast, s, idx, default_schema, true, err);
+        if (rc == 0) {
+            idx_shape *nx = ag_arena_alloc(&cat->arena, sizeof *nx);
+            *nx = (idx_shape){idx->unique, idx->cols, idx->ncols,
+                              idx->def.canon, idx->def.sql};
+            memo_put(cat, key.data, h, nx);
+            x = nx;
+        }
+    }
+    s->idxname = name;
+    s->relation->schemaname = rschema;
+    s->relation->relname = rname;
+    ag_buf_free(&key);
+    if (rc)
+        return rc;
+    idx->unique = x->unique;
+    idx->cols = x->cols;
+    idx->ncols = x->ncols;
+    idx->def.canon = x->canon;
+    if (!model_index_sql(cat, x->sql, s, idx))
+        return index_node(cat, ast, s, idx, default_schema, true, err);
+    return 0;
+}
+
+
+/* Skip one identifier as quote_identifier prints it: "..." with ""
+ * doubled, or a run of characters that are neither space, dot nor quote.
+ * NULL when there is none. */
+static const char *
+skip_ident(const char *p)
+{
+    if (*p == '"') {
+        for (p++; *p; p++)
+            if (*p == '"') {
+                if (p[1] != '"')
+                    return p + 1;
+                p++;
+            }
+        return NULL;
+    }
+    const char *start = p;
+    while (*p && *p != ' ' && *p != '.' && *p != '"')
+        p++;
+    return p > start ? p : NULL;
+}
+
+static bool
+skip_word(const char **p, const char *word)
+{
+    size_t n = strlen(word);
+    if (strncmp(*p, word, n) != 0)
+        return false;
+    *p += n;
+    return true;
+}
+
+/* The memo key of `CREATE [UNIQUE] INDEX name ON [ONLY] [schema.]table
+ * USING ...`: false when the head is in any other form (then no memo). */
+static bool
+index_key(const char *stmt, ag_buf *key)
+{
+    const char *p = stmt;
+    if (!skip_word(&p, "CREATE "))
+        return false;
+    bool unique = skip_word(&p, "UNIQUE ");
+    if (!skip_word(&p, "INDEX ") || !(p = skip_ident(p)) ||
+        !skip_word(&p, " ON "))
+        return false;
+    skip_word(&p, "ONLY ");
+    if (!(p = skip_ident(p)))
+        return false;
+    if (*p == '.' && !(p = skip_ident(p + 1)))
+        return false;
+    if (strncmp(p, " USING ", 7) != 0)
+        return false;
+    ag_buf_put(key, unique ? "IU" : "I-");
+    ag_buf_put(key, p);
+    return true;
 }
 
 int
 ag_canon_index_text(ag_catalog *cat, ag_index *idx, const char *stmt,
                     ag_error *err)
 {
+    ag_buf key;
+    ag_buf_init(&key);
+    bool keyed = index_key(stmt, &key);
+    uint64_t h = keyed ? memo_hash(key.data) : 0;
+    const memo_ent *hit = keyed ? memo_find(cat, key.data, h) : NULL;
+    if (hit) {
+        const idx_shape *x = hit->val;
+        idx->unique = x->unique;
+        idx->cols = x->cols;
+        idx->ncols = x->ncols;
+        idx->def.canon = x->canon;
+        idx->def.sql = ag_arena_strdup(&cat->arena, stmt);
+        ag_buf_free(&key);
+        return 0;
+    }
     ag_ast ast;
     int rc = ag_ast_parse(&ast, stmt, NULL, err);
     if (rc == 0) {
@@ -529,9 +777,16 @@ ag_canon_index_text(ag_catalog *cat, ag_index *idx, const char *stmt,
                 index_node(cat, &ast, n->index_stmt, idx, "public", false, err);
         if (rc == 0) /* the server's own statement is emit-ready */
             idx->def.sql = ag_arena_strdup(&cat->arena, stmt);
+        if (rc == 0 && keyed) {
+            idx_shape *x = ag_arena_alloc(&cat->arena, sizeof *x);
+            *x = (idx_shape){idx->unique, idx->cols, idx->ncols,
+                             idx->def.canon, NULL};
+            memo_put(cat, key.data, h, x);
+        }
     }
     if (rc)
         ag_error_prefix(err, "index %s: ", idx->obj.name.name);
     ag_ast_free(&ast);
+    ag_buf_free(&key);
     return rc;
 }

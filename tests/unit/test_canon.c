@@ -308,3 +308,130 @@ Test(canon, repeated_defaults_are_remembered_per_schema)
     cr_assert_str_eq(t2->sql, "(0)::numeric");
     cr_assert_str_eq(t2->canon, expr("0"));
 }
+
+/* A model index through ag_canon_index_node (its statement parsed alone). */
+static ag_index *
+model_index(const char *name, const char *stmt, const char *schema)
+{
+    ag_ast ast;
+    ag_error err;
+    cr_assert_eq(ag_ast_parse(&ast, stmt, NULL, &err), 0, "%s", stmt);
+    ag_index *idx =
+        ag_catalog_add(&cat, AG_KIND_INDEX, schema, name, sizeof *idx);
+    cr_assert_not_null(idx);
+    cr_assert_eq(ag_canon_index_node(&cat, &ast,
+                                     ast.tree->stmts[0]->stmt->index_stmt, idx,
+                                     schema, &err),
+                 0, "%s: %s", stmt, err.msg);
+    ag_ast_free(&ast);
+    return idx;
+}
+
+Test(canon, repeated_model_indexes_keep_their_own_name_and_table)
+{
+    ag_index *a = model_index("a_created", "CREATE INDEX a_created ON app.a "
+                                           "(created_at) WHERE NOT done",
+                              "app");
+    ag_index *b = model_index("Order Created",
+                              "CREATE INDEX \"Order Created\" ON ONLY "
+                              "\"Order\" (created_at) WHERE NOT done",
+                              "app");
+    ag_index *c = model_index("c_created", "CREATE INDEX c_created ON c "
+                                           "(created_at) WHERE NOT done",
+                              "app");
+    /* same shape: one canonical text (a memo hit), each its own SQL */
+    cr_assert_str_eq(a->def.canon, c->def.canon);
+    cr_assert_str_eq(a->def.canon, b->def.canon);
+    cr_assert_str_eq(a->def.sql, "CREATE INDEX a_created ON app.a USING "
+                                 "btree (created_at) WHERE NOT done");
+    cr_assert_str_eq(b->def.sql, "CREATE INDEX \"Order Created\" ON ONLY "
+                                 "\"Order\" USING btree (created_at) WHERE "
+                                 "NOT done");
+    cr_assert_str_eq(c->def.sql, "CREATE INDEX c_created ON c USING btree "
+                                 "(created_at) WHERE NOT done");
+    cr_assert_eq(c->ncols, 1);
+    cr_assert_str_eq(c->cols[0], "created_at");
+    /* a different shape or default schema is not taken for the same */
+    ag_index *d =
+        model_index("d", "CREATE UNIQUE INDEX d ON c (created_at) WHERE NOT "
+                         "done",
+                    "app");
+    cr_assert(d->unique);
+    cr_assert_str_neq(d->def.canon, c->def.canon);
+    /* a placeholder-like column name cannot confuse the template */
+    ag_index *h = model_index("h", "CREATE INDEX h ON c "
+                                   "(ag_index_table_placeholder)",
+                              "app");
+    cr_assert_str_eq(h->def.sql, "CREATE INDEX h ON c USING btree "
+                                 "(ag_index_table_placeholder)");
+}
+
+Test(canon, repeated_server_definitions_keep_their_own_text)
+{
+    ag_index *a = index_def("a", "CREATE INDEX a ON public.t USING btree (x)");
+    ag_index *b = index_def("b x", "CREATE INDEX \"b x\" ON ONLY "
+                                   "\"s ON t\".\"u USING v\" USING btree (x)");
+    cr_assert_str_eq(a->def.canon, b->def.canon);
+    cr_assert_str_eq(b->def.sql, "CREATE INDEX \"b x\" ON ONLY \"s ON t\"."
+                                 "\"u USING v\" USING btree (x)");
+    cr_assert_eq(b->ncols, 1);
+    ag_index *u = index_def("u", "CREATE UNIQUE INDEX u ON public.t USING "
+                                 "btree (x)");
+    cr_assert(u->unique);
+    cr_assert_str_neq(u->def.canon, a->def.canon);
+
+    ag_constraint *k1 = ag_catalog_add_constraint(&cat, "public", "t1", "k");
+    ag_constraint *k2 = ag_catalog_add_constraint(&cat, "public", "t2", "k");
+    ag_error err;
+    const char *fk = "FOREIGN KEY (a, b) REFERENCES public.p(x, y)";
+    cr_assert_eq(ag_canon_constraint_text(&cat, k1, fk, &err), 0);
+    cr_assert_eq(ag_canon_constraint_text(&cat, k2, fk, &err), 0);
+    cr_assert_eq(k1->def.canon, k2->def.canon, "the second is a memo hit");
+    cr_assert_str_eq(k2->def.sql, fk);
+    cr_assert_eq(k2->type, AG_CON_FOREIGN);
+    cr_assert_eq(k2->ncols, 2);
+    cr_assert_str_eq(k2->ref_table.name, "p");
+    cr_assert_str_eq(k2->ref_cols[1], "y");
+}
+
+/* A model constraint through ag_canon_constraint_node. */
+static ag_constraint *
+model_constraint(const char *table, const char *body, const char *schema)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "ALTER TABLE %s ADD %s", table, body);
+    ag_ast ast;
+    ag_error err;
+    cr_assert_eq(ag_ast_parse(&ast, sql, NULL, &err), 0, "%s", sql);
+    ag_constraint *con =
+        ag_catalog_add_constraint(&cat, schema, table, "k");
+    cr_assert_not_null(con);
+    PgQuery__Constraint *c = ast.tree->stmts[0]
+                                 ->stmt->alter_table_stmt->cmds[0]
+                                 ->alter_table_cmd->def->constraint;
+    cr_assert_eq(ag_canon_constraint_node(&cat, &ast, c, con, schema, &err),
+                 0, "%s: %s", sql, err.msg);
+    ag_ast_free(&ast);
+    return con;
+}
+
+Test(canon, repeated_model_constraints_are_remembered_per_schema)
+{
+    ag_constraint *a = model_constraint("t1", "FOREIGN KEY (p) REFERENCES p",
+                                        "app");
+    ag_constraint *b = model_constraint("t2", "CONSTRAINT other FOREIGN KEY "
+                                              "(p) REFERENCES p",
+                                        "app");
+    ag_constraint *c = model_constraint("t3", "FOREIGN KEY (p) REFERENCES p",
+                                        "other");
+    cr_assert_eq(a->def.canon, b->def.canon, "the name is not in the key");
+    cr_assert_str_eq(b->def.sql, a->def.sql);
+    cr_assert_str_eq(a->ref_table.schema, "app");
+    cr_assert_str_eq(c->ref_table.schema, "other",
+                     "the default schema is in the key");
+    ag_constraint *d = model_constraint("t4", "CHECK (n > 0)", "app");
+    ag_constraint *e = model_constraint("t5", "CHECK (n > 1)", "app");
+    cr_assert_eq(d->type, AG_CON_CHECK);
+    cr_assert_str_neq(d->def.canon, e->def.canon);
+    cr_assert_str_eq(e->def.sql, "CHECK (n > 1)");
+}

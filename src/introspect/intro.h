@@ -74,7 +74,17 @@ typedef struct ag_intro {
     const char *params[3];  /* $1 (may be NULL), $2, $3 as above */
     int queries;            /* statements sent, for ag_introspect_stats */
     ag_intro_oidmap tables; /* pg_class oid -> ag_table */
+    ag_intro_oidmap views;  /* pg_class oid -> ag_view */
+    /* Pipelining (introspect.c): in the send pass ag_intro_query only
+     * sends its query and returns AG_INTRO_SENT; in the read pass it
+     * takes the next result, in the order sent. */
+    bool sending, pipelined;
 } ag_intro;
+
+/* ag_intro_query's answer in the send pass, which a kind function passes
+ * up as it would an error: every kind function's first act is its one
+ * query, so it has done nothing else yet. */
+#define AG_INTRO_SENT (-100)
 
 /*
  * Run one catalog query with the first nparams of s->params and count it.
@@ -97,7 +107,8 @@ void ag_intro_map_put(ag_intro_oidmap *m, uint32_t oid, void *val);
 void *ag_intro_map_get(const ag_intro_oidmap *m, uint32_t oid);
 void ag_intro_map_free(ag_intro_oidmap *m);
 
-/* One function per kind (intro_<kind>.c); each runs its one query. */
+/* One function per kind (intro_<kind>.c); each runs its one query
+ * (ag_intro_query) before anything else, and then reads its result. */
 int ag_intro_schemas(ag_intro *s, ag_error *err);
 int ag_intro_extensions(ag_intro *s, ag_error *err);
 int ag_intro_enums(ag_intro *s, ag_error *err);
@@ -110,9 +121,11 @@ int ag_intro_constraints(ag_intro *s, ag_error *err);
 int ag_intro_indexes(ag_intro *s, ag_error *err);
 int ag_intro_functions(ag_intro *s, ag_error *err);
 int ag_intro_triggers(ag_intro *s, ag_error *err);
-/* Views and materialized views with their columns and dependencies:
- * three queries, the last two only when there are views. */
+/* Views and materialized views (recorded in s->views), then their
+ * columns and what they depend on (intro_views.c). */
 int ag_intro_views(ag_intro *s, ag_error *err);
+int ag_intro_view_columns(ag_intro *s, ag_error *err);
+int ag_intro_view_deps(ag_intro *s, ag_error *err);
 int ag_intro_aggregates(ag_intro *s, ag_error *err);     /* intro_defs.c */
 int ag_intro_operators(ag_intro *s, ag_error *err);      /* intro_defs.c */
 int ag_intro_casts(ag_intro *s, ag_error *err);          /* intro_defs.c */

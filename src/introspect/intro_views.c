@@ -130,15 +130,15 @@ trim_def(ag_intro *s, const char *def)
     return out;
 }
 
-static int
-read_columns(ag_intro *s, ag_intro_oidmap *views, ag_error *err)
+int
+ag_intro_view_columns(ag_intro *s, ag_error *err)
 {
     PGresult *res;
     int rc = ag_intro_query(s, "view columns", columns_sql, 1, &res, err);
     if (rc)
         return rc;
     for (int i = 0, n = PQntuples(res); i < n; i++) {
-        ag_view *v = ag_intro_map_get(views, ag_intro_oid(res, i, 0));
+        ag_view *v = ag_intro_map_get(&s->views, ag_intro_oid(res, i, 0));
         if (!v)
             continue;
         v->cols =
@@ -160,15 +160,15 @@ read_columns(ag_intro *s, ag_intro_oidmap *views, ag_error *err)
     return rc;
 }
 
-static int
-read_deps(ag_intro *s, ag_intro_oidmap *views, ag_error *err)
+int
+ag_intro_view_deps(ag_intro *s, ag_error *err)
 {
     PGresult *res;
     int rc = ag_intro_query(s, "view dependencies", deps_sql, 1, &res, err);
     if (rc)
         return rc;
     for (int i = 0, n = PQntuples(res); i < n; i++) {
-        ag_view *v = ag_intro_map_get(views, ag_intro_oid(res, i, 0));
+        ag_view *v = ag_intro_map_get(&s->views, ag_intro_oid(res, i, 0));
         if (!v)
             continue;
         char k = PQgetvalue(res, i, 1)[0];
@@ -193,7 +193,6 @@ ag_intro_views(ag_intro *s, ag_error *err)
     int rc = ag_intro_query(s, "views", views_sql, 1, &res, err);
     if (rc)
         return rc;
-    ag_intro_oidmap views = {0};
     for (int i = 0, n = PQntuples(res); i < n; i++) {
         ag_view *v = ag_catalog_add(s->cat, AG_KIND_VIEW, PQgetvalue(res, i, 1),
                                     PQgetvalue(res, i, 2), sizeof *v);
@@ -204,14 +203,8 @@ ag_intro_views(ag_intro *s, ag_error *err)
         parse_options(s, v, ag_intro_get(res, i, 5));
         v->populated = ag_intro_bool(res, i, 6);
         v->obj.comment = ag_intro_dup(s, res, i, 7);
-        ag_intro_map_put(&views, ag_intro_oid(res, i, 0), v);
+        ag_intro_map_put(&s->views, ag_intro_oid(res, i, 0), v);
     }
     PQclear(res);
-    if (views.n) {
-        rc = read_columns(s, &views, err);
-        if (rc == 0)
-            rc = read_deps(s, &views, err);
-    }
-    ag_intro_map_free(&views);
     return rc;
 }

@@ -158,6 +158,9 @@ outcome(const struct edit_param *p, const char *what, const char *detail)
 /* Each test runs in its own worker process: what it was doing when an
  * assertion ended it is reported by the .fini hook. */
 static const struct edit_param *current;
+/* The edited models of the running test (a file in its own temp dir). */
+static char *models_file;
+static void remove_models(char *file);
 static const char *phase;
 
 static void
@@ -165,6 +168,10 @@ report_failure(void)
 {
     if (current && phase)
         outcome(current, "FAILED", phase);
+    /* A failed assertion leaves the test at once: remove the edited
+     * models here, or every failing run leaves a temp dir behind. */
+    if (models_file)
+        remove_models(models_file);
 }
 
 /* psql -1 (one transaction) with SQL text; 0 when it applied. */
@@ -450,6 +457,8 @@ edited_models(const struct edit_param *p)
 static void
 remove_models(char *file)
 {
+    if (file == models_file)
+        models_file = NULL;
     unlink(file);
     char *slash = strrchr(file, '/');
     *slash = '\0';
@@ -478,7 +487,7 @@ ParameterizedTest(struct edit_param *p, corpus_edits, round_trip,
     }
     /* The edit's text operations must still match, known failure or not. */
     phase = "applying the edit to schema.sql";
-    char *models = edited_models(p);
+    char *models = models_file = edited_models(p);
     if (p->status == KNOWN_FAILURE) {
         phase = NULL;
         outcome(p, "KNOWN FAILURE", p->note);

@@ -50,9 +50,10 @@ ag_devcache_dir(const char *cfg_dir, const char *cfg_path, char **out,
         if (cfg_dir[0] == '/' || !slash) {
             *out = ag_xstrdup(cfg_dir);
         } else {
+            /* "/autogen.ini": the base is "", and join gives "/dir" */
             char *base = ag_xstrdup(cfg_path);
             base[slash - cfg_path] = '\0';
-            *out = join(*base ? base : "/", cfg_dir);
+            *out = join(base, cfg_dir);
             free(base);
         }
         return;

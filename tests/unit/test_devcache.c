@@ -351,6 +351,9 @@ Test(devcache, cache_dir_resolution)
     ag_devcache_dir(".cache", "autogen.ini", &dir, &source);
     cr_expect_str_eq(dir, ".cache");
     free(dir);
+    ag_devcache_dir(".cache", "/autogen.ini", &dir, &source);
+    cr_expect_str_eq(dir, "/.cache");
+    free(dir);
     ag_devcache_dir("off", "autogen.ini", &dir, &source);
     cr_expect_null(dir);
     setenv("XDG_CACHE_HOME", "/xdg", 1);

@@ -284,7 +284,9 @@ canon_views(const cli_opts *o, PGconn *like, ag_catalog *models)
         fprintf(stderr,
                 "autogen: timing: dev database (%s) in %.3f s (cache %s)\n",
                 source, now_seconds() - t0,
-                hit ? "hit" : path ? "miss" : "off");
+                hit    ? "hit"
+                : path ? "miss"
+                       : "off");
     return EXIT_OK;
 }
 

@@ -309,8 +309,7 @@ get_view(reader *r)
     const char *schema, *name;
     if (!get_nonnull(r, &schema) || !get_nonnull(r, &name))
         return false;
-    ag_view *v =
-        ag_catalog_add(r->cat, AG_KIND_VIEW, schema, name, sizeof *v);
+    ag_view *v = ag_catalog_add(r->cat, AG_KIND_VIEW, schema, name, sizeof *v);
     if (!v)
         return fail(r, "a view is listed twice");
     if (!get_flag(r, &v->materialized) || !get_str(r, &v->def) ||

@@ -148,8 +148,7 @@ ag_devcache_store(const char *path, const char *hex, const ag_catalog *dev,
         else
             close(fd);
         if (!ok)
-            rc = ag_errorf(err, AG_EIO, "writing %s: %s", tmp,
-                           strerror(errno));
+            rc = ag_errorf(err, AG_EIO, "writing %s: %s", tmp, strerror(errno));
         else if (rename(tmp, path) != 0)
             rc = ag_errorf(err, AG_EIO, "renaming %s to %s: %s", tmp, path,
                            strerror(errno));

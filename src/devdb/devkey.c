@@ -138,8 +138,8 @@ ag_devcache_key(const ag_catalog *models, const char *server_version,
     static const char *const settings[] = {"TimeZone", "DateStyle",
                                            "IntervalStyle"};
     for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++)
-        field(&s, settings[i], like ? PQparameterStatus(like, settings[i])
-                                    : NULL);
+        field(&s, settings[i],
+              like ? PQparameterStatus(like, settings[i]) : NULL);
     field(&s, "sql", sql.data ? sql.data : "");
     ag_buf_free(&sql);
     unsigned char digest[32];

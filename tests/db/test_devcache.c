@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../support/harness.h"
@@ -113,7 +114,7 @@ env_close(env *e)
 static agt_result
 check(const char *live_url, const env *e, int code, const char *outcome)
 {
-    const char *args[] = {"check", "-v",      "--url", live_url,
+    const char *args[] = {"check",    "-v",      "--url", live_url,
                           "--models", e->models, NULL};
     agt_result r;
     agt_autogen(args, &r);
@@ -136,8 +137,7 @@ hold_dev_lock(const env *e)
     PGconn *c = PQconnectdb(e->dev_url);
     cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
     PGresult *res = PQexec(c, "SELECT pg_catalog.pg_advisory_lock(7163, 1)");
-    cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s",
-                 PQerrorMessage(c));
+    cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s", PQerrorMessage(c));
     PQclear(res);
     return c;
 }
@@ -179,9 +179,8 @@ Test(devcache, second_run_is_a_hit_and_leaves_the_dev_database_alone,
 
     /* The live database catches up: the cached new definition matches. */
     agt_result r;
-    agt_psql_text(e.live,
-                  "CREATE OR REPLACE VIEW v AS SELECT * FROM t WHERE a > 2;",
-                  &r);
+    agt_psql_text(
+        e.live, "CREATE OR REPLACE VIEW v AS SELECT * FROM t WHERE a > 2;", &r);
     cr_assert_eq(r.code, 0, "%s", r.err);
     agt_result_free(&r);
     agt_result synced = check(e.live_url, &e, 0, "hit");
@@ -279,5 +278,60 @@ Test(devcache, off_means_no_cache, .timeout = 240)
     cr_expect_eq(cache_files(&e, names, 4), 0);
     agt_result_free(&r1);
     agt_result_free(&r2);
+    env_close(&e);
+}
+
+/* cache_dir in autogen.ini, relative to the config file; off there too. */
+Test(devcache, cache_dir_in_the_config, .timeout = 240)
+{
+    env e;
+    env_open(&e);
+    setenv("AUTOGEN_CACHE_DIR", "",
+           1); /* unset for autogen, kept by the harness */
+    char conf[128], ini[192], files[192];
+    snprintf(conf, sizeof conf, "%s/conf", e.cache);
+    cr_assert_eq(mkdir(conf, 0700), 0);
+    snprintf(ini, sizeof ini, "%s/autogen.ini", conf);
+    FILE *f = fopen(ini, "w");
+    cr_assert_not_null(f);
+    fputs("[autogen]\ncache_dir = agcache\n", f);
+    fclose(f);
+    const char *args[] = {"-c",       ini,        "check",  "-v", "--url",
+                          e.live_url, "--models", e.models, NULL};
+    agt_result r;
+    agt_autogen(args, &r);
+    cr_expect_eq(r.code, 0, "%s\n%s", r.out, r.err);
+    cr_expect(strstr(r.err, "(cache miss)") != NULL, "%s", r.err);
+    agt_result_free(&r);
+    agt_autogen(args, &r);
+    cr_expect(strstr(r.err, "(cache hit)") != NULL, "%s", r.err);
+    agt_result_free(&r);
+    snprintf(files, sizeof files, "%s/agcache/devdb", conf);
+    DIR *d = opendir(files);
+    cr_assert_not_null(d, "%s was not created", files);
+    int n = 0;
+    for (struct dirent *x; (x = readdir(d)) != NULL;)
+        if (x->d_name[0] != '.') {
+            n++;
+            char p[512];
+            snprintf(p, sizeof p, "%s/%s", files, x->d_name);
+            unlink(p);
+        }
+    closedir(d);
+    cr_expect_eq(n, 1);
+    rmdir(files);
+    snprintf(files, sizeof files, "%s/agcache", conf);
+    rmdir(files);
+
+    f = fopen(ini, "w");
+    fputs("[autogen]\ncache_dir = off\n", f);
+    fclose(f);
+    agt_autogen(args, &r);
+    cr_expect_eq(r.code, 0, "%s\n%s", r.out, r.err);
+    cr_expect(strstr(r.err, "(cache off)") != NULL, "%s", r.err);
+    agt_result_free(&r);
+    unlink(ini);
+    rmdir(conf);
+    setenv("AUTOGEN_CACHE_DIR", e.cache, 1);
     env_close(&e);
 }

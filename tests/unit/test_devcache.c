@@ -42,11 +42,12 @@ build(ag_catalog *c)
     v->security_barrier = true;
     v->ncols = 3;
     v->cols = ag_arena_alloc(&c->arena, 3 * sizeof *v->cols);
-    v->cols[0] = (ag_column){.name = "a", .type = "integer",
+    v->cols[0] = (ag_column){.name = "a",
+                             .type = "integer",
                              .comment = "line 1\nline 2 \"quoted\" 'x'"};
     v->cols[1] = (ag_column){.name = "q\"", .type = "text", .comment = ""};
-    v->cols[2] = (ag_column){.name = "", .type = NULL,
-                             .default_expr = expr(c, "0", "")};
+    v->cols[2] =
+        (ag_column){.name = "", .type = NULL, .default_expr = expr(c, "0", "")};
     v->ndeps = 2;
     v->deps = ag_arena_alloc(&c->arena, 2 * sizeof *v->deps);
     v->deps[0] = (ag_viewdep){AG_KIND_TABLE, {"public", "t"}, "a"};
@@ -57,13 +58,16 @@ build(ag_catalog *c)
     m->security_invoker = true;
 
     ag_table *t = ag_catalog_add(c, AG_KIND_TABLE, "public", "t", sizeof *t);
-    ag_column col = {.name = "a", .type = "integer", .notnull = true,
+    ag_column col = {.name = "a",
+                     .type = "integer",
+                     .notnull = true,
                      .collation = "pg_catalog.\"C\"",
-                     .default_expr = expr(c, "nextval('s'::regclass)",
-                                          "FuncCall{...}\n2"),
+                     .default_expr =
+                         expr(c, "nextval('s'::regclass)", "FuncCall{...}\n2"),
                      .comment = "- not NULL"};
     ag_table_add_column(c, t, &col);
-    col = (ag_column){.name = "g", .type = "numeric(10,2)",
+    col = (ag_column){.name = "g",
+                      .type = "numeric(10,2)",
                       .generated = expr(c, "(a * 2)", NULL)};
     ag_table_add_column(c, t, &col);
     ag_catalog_add(c, AG_KIND_TABLE, "public", "empty", sizeof(ag_table));
@@ -75,12 +79,15 @@ build(ag_catalog *c)
     pk->type = AG_CON_PRIMARY;
     pk->def = (ag_expr){"PRIMARY KEY (a)", "pk"};
 
-    ag_domain *d = ag_catalog_add(c, AG_KIND_DOMAIN, "public", "pos", sizeof *d);
+    ag_domain *d =
+        ag_catalog_add(c, AG_KIND_DOMAIN, "public", "pos", sizeof *d);
     d->default_expr = expr(c, "1", "AConst{ival=1}");
     d->nchecks = 2;
     d->checks = ag_arena_alloc(&c->arena, 2 * sizeof *d->checks);
-    d->checks[0] = (ag_domain_check){"pos_check", {"CHECK ((VALUE > 0))", "c"}, NULL};
-    d->checks[1] = (ag_domain_check){"pos_check1", {"CHECK (true)", NULL}, NULL};
+    d->checks[0] =
+        (ag_domain_check){"pos_check", {"CHECK ((VALUE > 0))", "c"}, NULL};
+    d->checks[1] =
+        (ag_domain_check){"pos_check1", {"CHECK (true)", NULL}, NULL};
     ag_catalog_add(c, AG_KIND_DOMAIN, "public", "plain", sizeof(ag_domain));
     ag_catalog_seal(c);
 }
@@ -269,16 +276,16 @@ Test(devcache, damaged_files_are_misses)
 Test(devcache, malformed_body_with_a_valid_digest)
 {
     static const char *const bodies[] = {
-        "V 6:public\n",                         /* fields missing */
-        "V 6:public 1:v 1:2 - - 1:0 1:0 1:0 1:0\n", /* flag out of range */
+        "V 6:public\n",                                /* fields missing */
+        "V 6:public 1:v 1:2 - - 1:0 1:0 1:0 1:0\n",    /* flag out of range */
         "V 6:public 1:v 1:0 - - 1:0 1:0 9:99999999\n", /* count too large */
         "V 6:public 1:v 1:0 - - 1:0 1:0 1:0 1:1 4:nope 1:a 1:b -\n",
-        "T 6:public 99:t 1:0\n",                /* length past the end */
+        "T 6:public 99:t 1:0\n",                    /* length past the end */
         "T 6:public 1:t 1:0\nT 6:public 1:t 1:0\n", /* listed twice */
-        "T 6:public 1:t 1:0",                   /* no newline */
-        "X\n",                                  /* unknown record */
-        "D 6:public 1:d 1:x 1:0\n",             /* expression tag */
-        "T 6:public 1:t 1:1 - - - 1:0 - - -\n", /* NULL column name */
+        "T 6:public 1:t 1:0",                       /* no newline */
+        "X\n",                                      /* unknown record */
+        "D 6:public 1:d 1:x 1:0\n",                 /* expression tag */
+        "T 6:public 1:t 1:1 - - - 1:0 - - -\n",     /* NULL column name */
     };
     for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
         char sum[65];

@@ -16,6 +16,8 @@
  * dev_url in autogen.ini, or AUTOGEN_DEV_URL), or a throwaway local
  * PostgreSQL started with tmpcluster.h and removed afterwards.  Runs that
  * share one dev database take turns (a transaction-level advisory lock).
+ * The CLI caches the answer on disk (devcache.h), so a run with unchanged
+ * models needs no dev database at all.
  */
 #ifndef AUTOGEN_DEVDB_H
 #define AUTOGEN_DEVDB_H

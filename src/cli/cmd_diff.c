@@ -237,7 +237,9 @@ cache_lookup(const cli_opts *o, const char *url, PGconn *like,
 /* Only when the models hold views (see devdb.h): their canonical form
  * from a dev database: --dev-url, dev_url, AUTOGEN_DEV_URL, else a
  * throwaway local cluster.  Nothing is committed there.  The answer is
- * cached (devcache.h): a hit opens no dev database. */
+ * cached (devcache.h): a hit runs nothing in the dev database and starts
+ * no cluster (a dev URL is still connected to: its server's version is
+ * part of the key). */
 static int
 canon_views(const cli_opts *o, PGconn *like, ag_catalog *models)
 {

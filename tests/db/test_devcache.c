@@ -335,3 +335,23 @@ Test(devcache, cache_dir_in_the_config, .timeout = 240)
     setenv("AUTOGEN_CACHE_DIR", e.cache, 1);
     env_close(&e);
 }
+
+/* No dev URL: the key takes the throwaway cluster's server version from
+ * `postgres --version` without starting it; the first run starts one (a
+ * miss), the second is a hit with the same answer. */
+Test(devcache, throwaway_cluster_path, .timeout = 240)
+{
+    env e;
+    env_open(&e);
+    setenv("AUTOGEN_DEV_URL", "",
+           1); /* none for autogen, kept by the harness */
+    set_models(&e, model_v2);
+    agt_result miss = check(e.live_url, &e, 2, "miss");
+    cr_expect(strstr(miss.err, "a throwaway local cluster") != NULL, "%s",
+              miss.err);
+    agt_result hit = check(e.live_url, &e, 2, "hit");
+    cr_expect_str_eq(hit.out, miss.out);
+    agt_result_free(&miss);
+    agt_result_free(&hit);
+    env_close(&e);
+}

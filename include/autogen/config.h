@@ -6,6 +6,8 @@
  * migrations = migrations         ; folder of revision files
  * database_url = ${DATABASE_URL}  ; ${VAR} expanded from the environment
  * dev_url = ${DEV_DATABASE_URL}   ; dev database for views (see devdb.h)
+ * cache_dir = .autogen-cache      ; its results' cache (devcache.h), relative
+ *                                 ; to this file; off: none
  * schemas = public, app           ; schemas autogen manages (default: all)
  * version_table_schema = public   ; where autogen_version lives
  * lock_timeout = 5s               ; SET for each revision's SQL (server syntax)
@@ -64,6 +66,7 @@ typedef struct ag_config {
     char *migrations;
     char *database_url; /* as written (not yet expanded) */
     char *dev_url;      /* likewise; NULL = none configured */
+    char *cache_dir;    /* as written; NULL = the default, "off" = none */
     char **schemas;
     size_t nschemas;
     char *version_table_schema;

@@ -16,6 +16,8 @@
  * dev_url in autogen.ini, or AUTOGEN_DEV_URL), or a throwaway local
  * PostgreSQL started with tmpcluster.h and removed afterwards.  Runs that
  * share one dev database take turns (a transaction-level advisory lock).
+ * The CLI caches the answer on disk (devcache.h), so a run with unchanged
+ * models needs no dev database at all.
  */
 #ifndef AUTOGEN_DEVDB_H
 #define AUTOGEN_DEVDB_H
@@ -60,5 +62,24 @@ void ag_devdb_close(ag_devdb *d);
  */
 int ag_devdb_canon(PGconn *conn, PGconn *like, ag_catalog *models,
                    ag_error *err);
+
+/* ag_devdb_canon in its two halves, so that the dev catalog can be cached
+ * (devcache.h) and a cached one adopted without a dev database.
+ *
+ * ag_devdb_read: the transaction alone; `dev` (initialised by the caller,
+ * destroyed by the caller also after a failure) receives the dev
+ * database's catalog as introspected before the ROLLBACK.
+ *
+ * ag_devdb_adopt: the copying alone; from `dev` it reads the views (def,
+ * check_option, security flags, columns with name, type, comment and
+ * default, dependencies), the tables' columns (name, type, collation,
+ * notnull, comment, default, generation expression), the CHECK
+ * constraints' def and the domains' default and checks: nothing else, so
+ * a partial catalog holding only those serves as well.  Strings are copied
+ * into models' arena; dev can be destroyed afterwards.  AG_EDB when a
+ * model view or CREATE TABLE AS table is missing from dev. */
+int ag_devdb_read(PGconn *conn, PGconn *like, ag_catalog *models,
+                  ag_catalog *dev, ag_error *err);
+int ag_devdb_adopt(ag_catalog *models, const ag_catalog *dev, ag_error *err);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * sha256.h - SHA-256 (FIPS 180-4), for the checksums of revision files.
+ * sha256.h - SHA-256 (FIPS 180-4), for the checksums of revision files and
+ * the keys of the dev-database cache.
  *
  * Small enough to carry ourselves rather than link a crypto library for
  * one function; checked against the NIST test vectors in

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "autogen/db.h"
+#include "autogen/devcache.h"
 #include "autogen/devdb.h"
 #include "autogen/diff.h"
 #include "autogen/emit.h"
@@ -176,9 +177,69 @@ canon_literals(PGconn *conn, ag_catalog *models)
     return EXIT_OK;
 }
 
+/* The dev database's answer for these models, from the cache when it
+ * has one (devcache.h): 0 and *hit set, or 0 with *path NULL when the
+ * cache is off or unusable (said under -v).  For a dev URL, d is opened
+ * first (the server's version is part of the key); a throwaway cluster
+ * is only located, not started. */
+static int
+cache_lookup(const cli_opts *o, const char *url, PGconn *like,
+             ag_catalog *models, ag_devdb *d, char **path, char hex[65],
+             bool *hit, ag_error *err)
+{
+    *path = NULL;
+    *hit = false;
+    char *dir = NULL;
+    const char *dir_source = NULL;
+    ag_devcache_dir(o->cfg.cache_dir, o->cfg.path, &dir, &dir_source);
+    if (url && *url) {
+        int rc = ag_devdb_open(d, url, err);
+        if (rc) {
+            free(dir);
+            return rc;
+        }
+    }
+    if (!dir) {
+        if (o->verbosity > 0)
+            fprintf(stderr, "autogen: dev database cache: off (%s)\n",
+                    dir_source);
+        return 0;
+    }
+    char *version = NULL;
+    ag_error kerr = {0};
+    if (ag_devcache_server_version(d->conn, &version, &kerr) == 0 &&
+        ag_devcache_key(models, version, like, hex, &kerr) == 0) {
+        *path = ag_devcache_path(dir, hex);
+    } else if (o->verbosity > 0) {
+        fprintf(stderr, "autogen: dev database cache: not used: %s\n",
+                kerr.msg);
+    }
+    free(version);
+    free(dir);
+    if (!*path)
+        return 0;
+    ag_catalog cached;
+    ag_catalog_init(&cached, "dev database cache");
+    ag_error lerr = {0};
+    if (ag_devcache_load(*path, hex, &cached, &lerr) == 0 &&
+        ag_devcache_covers(models, &cached, &lerr)) {
+        *hit = true;
+        if (o->verbosity > 0)
+            fprintf(stderr, "autogen: dev database cache: hit %s\n", *path);
+    } else if (o->verbosity > 0) {
+        fprintf(stderr, "autogen: dev database cache: miss (%s)\n", lerr.msg);
+    }
+    int rc = *hit ? ag_devdb_adopt(models, &cached, err) : 0;
+    ag_catalog_destroy(&cached);
+    return rc;
+}
+
 /* Only when the models hold views (see devdb.h): their canonical form
  * from a dev database: --dev-url, dev_url, AUTOGEN_DEV_URL, else a
- * throwaway local cluster.  Nothing is committed there. */
+ * throwaway local cluster.  Nothing is committed there.  The answer is
+ * cached (devcache.h): a hit runs nothing in the dev database and starts
+ * no cluster (a dev URL is still connected to: its server's version is
+ * part of the key). */
 static int
 canon_views(const cli_opts *o, PGconn *like, ag_catalog *models)
 {
@@ -196,17 +257,38 @@ canon_views(const cli_opts *o, PGconn *like, ag_catalog *models)
     ag_devdb d;
     memset(&d, 0, sizeof d);
     ag_error err = {0};
-    int rc = ag_devdb_open(&d, url, &err);
-    if (rc == 0)
-        rc = ag_devdb_canon(d.conn, like, models, &err);
+    char *path = NULL, hex[65];
+    bool hit = false;
+    int rc = cache_lookup(o, url, like, models, &d, &path, hex, &hit, &err);
+    if (rc == 0 && !hit) {
+        if (!d.conn)
+            rc = ag_devdb_open(&d, url, &err);
+        ag_catalog dev;
+        ag_catalog_init(&dev, "dev database");
+        if (rc == 0)
+            rc = ag_devdb_read(d.conn, like, models, &dev, &err);
+        ag_error serr = {0};
+        if (rc == 0 && path && ag_devcache_store(path, hex, &dev, &serr) != 0 &&
+            o->verbosity > 0)
+            fprintf(stderr, "autogen: dev database cache: not stored: %s\n",
+                    serr.msg);
+        if (rc == 0)
+            rc = ag_devdb_adopt(models, &dev, &err);
+        ag_catalog_destroy(&dev);
+    }
     ag_devdb_close(&d);
+    free(path);
     if (rc) {
         cli_error("%s", err.msg);
         return EXIT_ERROR;
     }
     if (o->verbosity > 0)
-        fprintf(stderr, "autogen: timing: dev database (%s) in %.3f s\n",
-                source, now_seconds() - t0);
+        fprintf(stderr,
+                "autogen: timing: dev database (%s) in %.3f s (cache %s)\n",
+                source, now_seconds() - t0,
+                hit    ? "hit"
+                : path ? "miss"
+                       : "off");
     return EXIT_OK;
 }
 

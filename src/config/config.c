@@ -23,6 +23,7 @@ ag_config_free(ag_config *cfg)
     free(cfg->migrations);
     free(cfg->database_url);
     free(cfg->dev_url);
+    free(cfg->cache_dir);
     free(cfg->version_table_schema);
     free(cfg->lock_timeout);
     free(cfg->statement_timeout);
@@ -180,6 +181,8 @@ on_entry(void *user, const char *section, const char *key, const char *value)
         set(&cfg->database_url, value);
     } else if (strcmp(key, "dev_url") == 0) {
         set(&cfg->dev_url, value);
+    } else if (strcmp(key, "cache_dir") == 0) {
+        set(&cfg->cache_dir, value);
     } else if (strcmp(key, "version_table_schema") == 0) {
         set(&cfg->version_table_schema, value);
     } else if (strcmp(key, "lock_timeout") == 0) {

@@ -336,7 +336,8 @@ match_settings(PGconn *conn, PGconn *like, ag_error *err)
 }
 
 int
-ag_devdb_canon(PGconn *conn, PGconn *like, ag_catalog *models, ag_error *err)
+ag_devdb_read(PGconn *conn, PGconn *like, ag_catalog *models, ag_catalog *dev,
+              ag_error *err)
 {
     int rc = exec(conn, "starting a transaction", "BEGIN", err);
     if (rc)
@@ -352,22 +353,36 @@ ag_devdb_canon(PGconn *conn, PGconn *like, ag_catalog *models, ag_error *err)
                   "SET LOCAL client_min_messages = error", err);
     if (rc == 0)
         rc = match_settings(conn, like, err);
-    ag_catalog dev;
-    ag_catalog_init(&dev, "dev database");
     if (rc == 0)
-        rc = load_and_read(conn, models, &dev, err);
+        rc = load_and_read(conn, models, dev, err);
     ag_error rb_err;
     int rb = exec(conn, "rolling back", "ROLLBACK", &rb_err);
     if (rc == 0 && rb != 0) {
         *err = rb_err;
         rc = rb;
     }
+    return rc;
+}
+
+int
+ag_devdb_adopt(ag_catalog *models, const ag_catalog *dev, ag_error *err)
+{
+    int rc = copy_views(models, dev, err);
     if (rc == 0)
-        rc = copy_views(models, &dev, err);
+        rc = adopt_table_as(models, dev, err);
     if (rc == 0)
-        rc = adopt_table_as(models, &dev, err);
+        adopt_expressions(models, dev);
+    return rc;
+}
+
+int
+ag_devdb_canon(PGconn *conn, PGconn *like, ag_catalog *models, ag_error *err)
+{
+    ag_catalog dev;
+    ag_catalog_init(&dev, "dev database");
+    int rc = ag_devdb_read(conn, like, models, &dev, err);
     if (rc == 0)
-        adopt_expressions(models, &dev);
+        rc = ag_devdb_adopt(models, &dev, err);
     ag_catalog_destroy(&dev);
     return rc;
 }

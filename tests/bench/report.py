@@ -131,6 +131,10 @@ if gv:
     print(f"- check wall s (median): {f(med('gitlab-views', 'check_wall_s'))}, "
           f"of which dev database s: {f(med('gitlab-views', 'devdb_s'))}; "
           f"peak RSS MB: {f(med('gitlab-views', 'check_rss_kb') / 1024 if med('gitlab-views', 'check_rss_kb') else None, 1)}")
+    if vals.get(("gitlab-views", "warm_wall_s")):
+        print(f"- warm (dev database cache hit): check wall s (median): "
+              f"{f(med('gitlab-views', 'warm_wall_s'))}, of which dev database s: "
+              f"{f(med('gitlab-views', 'warm_devdb_s'))}")
     print()
 
 print("## Whole commands against pg_dump --schema-only (same run, same database)\n")

@@ -184,10 +184,30 @@ dev_database(void)
     free(url);
 }
 
+/* The dev-database cache (devcache.h) of every autogen run: a directory
+ * in the cluster's own temp dir, so that tests never write to ~/.cache,
+ * start with an empty cache and leave nothing behind (the cluster's
+ * removal takes it).  Runs of one test session share it, as a developer's
+ * runs do.  A test that must reach the dev database itself sets
+ * AUTOGEN_CACHE_DIR=off (or its own directory) first: an existing value
+ * is kept. */
+static void
+cache_dir(void)
+{
+    if (!agt_pghost() || getenv("AUTOGEN_CACHE_DIR"))
+        return;
+    size_t n = strlen(agt_pghost()) + 32;
+    char *dir = ag_xmalloc(n);
+    snprintf(dir, n, "%s/autogen-cache", agt_pghost());
+    setenv("AUTOGEN_CACHE_DIR", dir, 0);
+    free(dir);
+}
+
 int
 agt_autogen(const char *const args[], agt_result *res)
 {
     dev_database();
+    cache_dir();
     const char *argv[32];
     int n = 0;
     argv[n++] = agt_autogen_bin();

@@ -1,4 +1,4 @@
-/* Unit tests for src/migrate/sha256.c: the FIPS 180-4 / NIST test vectors,
+/* Unit tests for src/base/sha256.c: the FIPS 180-4 / NIST test vectors,
  * the padding boundaries (55, 56, 63, 64 ... bytes) and incremental
  * updates in uneven pieces. */
 #include <criterion/criterion.h>

@@ -33,6 +33,10 @@ typedef struct ag_ast {
 int ag_ast_parse(ag_ast *ast, const char *sql, int *errpos, ag_error *err);
 void ag_ast_free(ag_ast *ast);
 
+/* A deep copy of a parse-tree message (any PgQuery__* struct, NULL gives
+ * NULL) and everything it reaches, allocated in `a` (ast_copy.c). */
+void *ag_ast_copy(ag_arena *a, const void *msg);
+
 /* Deparse a whole parse result back to SQL; the string is malloc'd. */
 int ag_ast_deparse(const PgQuery__ParseResult *tree, char **out, ag_error *err);
 

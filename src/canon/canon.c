@@ -148,12 +148,15 @@ canon_text(ag_catalog *cat, const ProtobufCMessage *m)
  * deparse (model side) or a parse (database side) through libpg_query's
  * protobuf round trip, so the result is remembered per catalog, keyed by
  * the default schema and either the server's text ("T") or the canonical
- * print of the tree as given ("N").  The table lives in the catalog arena
- * (a grown table's old slots stay there: at most as much again). */
+ * print of the tree as given ("N").  Constraints repeat as well (PRIMARY
+ * KEY (id)) and are remembered the same way: "C", the model's tree, and
+ * "K", the server's text.  The table lives in the catalog arena (a grown
+ * table's old slots stay there: at most as much again). */
 typedef struct memo_ent {
     uint64_t hash;
     const char *key;
     const char *sql, *canon;
+    const ag_constraint *con; /* "K" keys: a copy of the first one read */
 } memo_ent;
 
 struct ag_canon_memo {
@@ -184,7 +187,8 @@ memo_find(ag_catalog *cat, const char *key, uint64_t h)
 }
 
 static void
-memo_put(ag_catalog *cat, const char *key, uint64_t h, const ag_expr *e)
+memo_put(ag_catalog *cat, const char *key, uint64_t h, const ag_expr *e,
+         const ag_constraint *con)
 {
     struct ag_canon_memo *m = cat->canon_memo;
     if (!m)
@@ -207,8 +211,13 @@ memo_put(ag_catalog *cat, const char *key, uint64_t h, const ag_expr *e)
     size_t i = h & (m->cap - 1);
     while (m->ents[i].key)
         i = (i + 1) & (m->cap - 1);
-    m->ents[i] =
-        (memo_ent){h, ag_arena_strdup(&cat->arena, key), e->sql, e->canon};
+    ag_constraint *kept = NULL;
+    if (con) { /* a copy: callers may pass a constraint on their stack */
+        kept = ag_arena_alloc(&cat->arena, sizeof *kept);
+        *kept = *con;
+    }
+    m->ents[i] = (memo_ent){h, ag_arena_strdup(&cat->arena, key), e->sql,
+                            e->canon, kept};
     m->n++;
 }
 
@@ -271,7 +280,7 @@ ag_canon_default_node(ag_catalog *cat, ag_ast *ast, ag_node **slot,
     } else {
         rc = expr_node(cat, ast, slot, default_schema, true, out, err);
         if (rc == 0)
-            memo_put(cat, key.data, h, *out);
+            memo_put(cat, key.data, h, *out, NULL);
     }
     ag_buf_free(&key);
     return rc;
@@ -304,7 +313,7 @@ ag_canon_expr_text(ag_catalog *cat, const char *sql, const char *default_schema,
         rc = expr_node(cat, &ast, &rt->val, default_schema, false, out, err);
         if (rc == 0) { /* emit the server's own text */
             ((ag_expr *)*out)->sql = ag_arena_strdup(&cat->arena, sql);
-            memo_put(cat, key.data, h, *out);
+            memo_put(cat, key.data, h, *out, NULL);
         }
     } else {
         ag_error_prefix(err, "expression %s: ", sql);
@@ -391,23 +400,49 @@ constraint_node(ag_catalog *cat, ag_ast *ast, PgQuery__Constraint *c,
         con->ncols = c->n_keys;
     }
 
+    /* Model side: constraints repeat (PRIMARY KEY (id) on most tables), so
+     * their texts are remembered like defaults', keyed by the default
+     * schema and the print of the nameless tree as given ("C"). */
+    ag_buf key;
+    uint64_t h = 0;
+    char *saved_name = c->conname;
     if (want_sql) {
+        ag_buf_init(&key);
+        ag_buf_printf(&key, "C%s", default_schema ? default_schema : "");
+        ag_buf_putc(&key, '\x1f');
+        c->conname = "";
+        ag_canon_print(&key, (const ProtobufCMessage *)c);
+        c->conname = saved_name;
+        h = memo_hash(key.data);
+        const memo_ent *hit = memo_find(cat, key.data, h);
+        if (hit) {
+            con->def.sql = hit->sql;
+            con->def.canon = hit->canon;
+            ag_buf_free(&key);
+            return 0;
+        }
         char *sql;
         int rc = deparse_constraint(ast, c, &sql, err);
-        if (rc)
+        if (rc) {
+            ag_buf_free(&key);
             return rc;
+        }
         con->def.sql = ag_arena_strdup(&cat->arena, sql);
         free(sql);
     }
     /* Normalise every expression hanging off the constraint (CHECK body,
      * EXCLUDE elements and predicate) by walking it as one subtree; the
      * name is compared separately. */
-    ag_node *as_node = ag_ast_node(ast, PG_QUERY__NODE__NODE_CONSTRAINT, c);
-    ag_canon_normalize(ast, &as_node, default_schema);
-    char *saved_name = c->conname;
+    ag_node as_node = ag_ast_node_val(PG_QUERY__NODE__NODE_CONSTRAINT, c);
+    ag_node *slot = &as_node;
+    ag_canon_normalize(ast, &slot, default_schema);
     c->conname = "";
     con->def.canon = canon_text(cat, (const ProtobufCMessage *)c);
     c->conname = saved_name;
+    if (want_sql) {
+        memo_put(cat, key.data, h, &con->def, NULL);
+        ag_buf_free(&key);
+    }
     return 0;
 }
 
@@ -423,6 +458,27 @@ int
 ag_canon_constraint_text(ag_catalog *cat, ag_constraint *con, const char *body,
                          ag_error *err)
 {
+    /* Database side: the server's text of a constraint that repeats
+     * (PRIMARY KEY (id)) is parsed once ("K"); the others share the first
+     * one's columns and texts, which are never written through. */
+    ag_buf key;
+    ag_buf_init(&key);
+    ag_buf_put(&key, "K");
+    ag_buf_put(&key, body);
+    uint64_t h = memo_hash(key.data);
+    const memo_ent *hit = memo_find(cat, key.data, h);
+    if (hit) {
+        const ag_constraint *p = hit->con;
+        con->type = p->type;
+        con->cols = p->cols;
+        con->ncols = p->ncols;
+        con->ref_table = p->ref_table;
+        con->ref_cols = p->ref_cols;
+        con->nref_cols = p->nref_cols;
+        con->def = p->def;
+        ag_buf_free(&key);
+        return 0;
+    }
     ag_buf b;
     ag_buf_init(&b);
     ag_buf_printf(&b, "ALTER TABLE x ADD %s", body);
@@ -433,9 +489,12 @@ ag_canon_constraint_text(ag_catalog *cat, ag_constraint *con, const char *body,
             ast.tree->stmts[0]->stmt->alter_table_stmt;
         PgQuery__Constraint *c = at->cmds[0]->alter_table_cmd->def->constraint;
         rc = constraint_node(cat, &ast, c, con, "public", false, err);
-        if (rc == 0)
+        if (rc == 0) {
             con->def.sql = ag_arena_strdup(&cat->arena, body);
+            memo_put(cat, key.data, h, &con->def, con);
+        }
     }
+    ag_buf_free(&key);
     if (rc)
         ag_error_prefix(err, "constraint %s: ", con->obj.name.name);
     ag_ast_free(&ast);

@@ -494,6 +494,7 @@ ag_loader_new(ag_catalog *cat, ag_diag *diag)
     ld->cat = cat;
     ld->diag = diag;
     ag_arena_init(&ld->keep.arena);
+    ag_arena_init(&ld->keep_indexes);
     /* The public schema exists in every database made from template1,
      * with template1's comment. */
     ag_schema *pub =
@@ -513,9 +514,13 @@ ag_loader_new(ag_catalog *cat, ag_diag *diag)
 static void
 release_trees(ag_loader *ld, size_t first, size_t first_file)
 {
-    for (size_t i = first; i < ld->npend; i++)
-        if (ld->pend[i].kind != PEND_VIEW)
-            ld->pend[i].node = ag_ast_copy(&ld->keep.arena, ld->pend[i].node);
+    for (size_t i = first; i < ld->npend; i++) {
+        ld_pending *p = &ld->pend[i];
+        if (p->kind != PEND_VIEW)
+            p->node = ag_ast_copy(p->kind == PEND_INDEX ? &ld->keep_indexes
+                                                        : &ld->keep.arena,
+                                  p->node);
+    }
     for (size_t i = first_file; i < ld->nfiles; i++)
         ag_ast_free(&ld->files[i]->ast);
 }
@@ -635,6 +640,7 @@ ag_loader_free(ag_loader *ld)
     }
     free(ld->files);
     ag_ast_free(&ld->keep);
+    ag_arena_destroy(&ld->keep_indexes);
     free(ld->pend);
     free(ld->pk_of);
     free(ld->dirs);

@@ -109,6 +109,11 @@ struct ag_loader {
      * resolution needs is a small part of it); resolution rewrites them
      * and allocates new nodes here too.  Freed with the loader. */
     ag_ast keep;
+    /* PEND_INDEX statements apart from the rest: nothing but resolve_index
+     * reads them, so ld_resolve frees them as soon as every index is
+     * resolved, before the foreign keys add their canonical forms (15 MB
+     * of 10,000 tables' ~20,000 indexes off the peak). */
+    ag_arena keep_indexes;
 };
 
 /* diagnostics */

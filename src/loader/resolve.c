@@ -657,6 +657,11 @@ ld_resolve(ag_loader *ld)
         else if (p->kind == PEND_INDEX)
             resolve_index(ld, p);
     }
+    /* Index statements are done with (see ag_loader.keep_indexes). */
+    for (size_t i = 0; i < n; i++)
+        if (order[i]->kind == PEND_INDEX)
+            order[i]->node = NULL;
+    ag_arena_destroy(&ld->keep_indexes);
     index_primary_keys(ld);
     for (size_t i = 0; i < n; i++) {
         if (is_fk(order[i]))

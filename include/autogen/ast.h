@@ -33,19 +33,35 @@ typedef struct ag_ast {
 int ag_ast_parse(ag_ast *ast, const char *sql, int *errpos, ag_error *err);
 void ag_ast_free(ag_ast *ast);
 
+/* A deep copy of a parse-tree message (any PgQuery__* struct, NULL gives
+ * NULL) and everything it reaches, allocated in `a` (ast_copy.c). */
+void *ag_ast_copy(ag_arena *a, const void *msg);
+
 /* Deparse a whole parse result back to SQL; the string is malloc'd. */
 int ag_ast_deparse(const PgQuery__ParseResult *tree, char **out, ag_error *err);
 
 /* A Node of the given case wrapping msg, allocated in the ast arena. */
 ag_node *ag_ast_node(ag_ast *ast, PgQuery__Node__NodeCase which, void *msg);
+/* The same by value, for wrappers needed only during one call (deparsing):
+ * they then cost no arena memory. */
+static inline ag_node
+ag_ast_node_val(PgQuery__Node__NodeCase which, void *msg)
+{
+    ag_node n = PG_QUERY__NODE__INIT;
+    n.node_case = which;
+    n.select_stmt = msg; /* every oneof member is a pointer at one offset */
+    return n;
+}
 /* A one-statement parse result around stmt, for ag_ast_deparse. */
 PgQuery__ParseResult *ag_ast_wrap(ag_ast *ast, ag_node *stmt);
+/* Deparse one statement (wrapped in a parse result on the stack). */
+int ag_ast_deparse_stmt(ag_node *stmt, char **out, ag_error *err);
 /* Deparse stmt and append it to out, with *name_field (the statement's
  * own name, which libpg_query 15 deparses without quoting it) properly
  * quoted: the statement is deparsed with a placeholder name which is then
  * replaced.  *name_field is restored before returning. */
-int ag_ast_deparse_named(ag_ast *ast, ag_node *stmt, char **name_field,
-                         ag_buf *out, ag_error *err);
+int ag_ast_deparse_named(ag_node *stmt, char **name_field, ag_buf *out,
+                         ag_error *err);
 
 /* Allocate a fresh, initialised node of the given case in the ast arena. */
 ag_node *ag_ast_new_string(ag_ast *ast, const char *s);

@@ -55,7 +55,11 @@ ag_xstrdup(const char *s)
 /* ---- arena ---- */
 
 #define CHUNK_SIZE (64 * 1024)
-#define ALIGN _Alignof(max_align_t)
+/* Allocations are aligned for pointers, sizes and 64-bit numbers, the
+ * most any arena user stores; not max_align_t (16 on x86-64, for long
+ * double and vector types nobody keeps in an arena), which rounded every
+ * short string and parse-tree node up to 16 bytes. */
+#define ALIGN _Alignof(union { void *p; long long ll; double d; })
 
 struct ag_arena_chunk {
     ag_arena_chunk *next;

@@ -149,14 +149,29 @@ ag_ast_wrap(ag_ast *ast, ag_node *stmt)
 }
 
 int
-ag_ast_deparse_named(ag_ast *ast, ag_node *stmt, char **name_field, ag_buf *out,
+ag_ast_deparse_stmt(ag_node *stmt, char **out, ag_error *err)
+{
+    /* The wrapper is garbage once deparsed: on the stack, not in an arena
+     * (at resolution time that arena is the loader's, which lives on). */
+    PgQuery__RawStmt raw = PG_QUERY__RAW_STMT__INIT;
+    raw.stmt = stmt;
+    PgQuery__RawStmt *stmts[1] = {&raw};
+    PgQuery__ParseResult pr = PG_QUERY__PARSE_RESULT__INIT;
+    pr.version = PG_VERSION_NUM;
+    pr.n_stmts = 1;
+    pr.stmts = stmts;
+    return ag_ast_deparse(&pr, out, err);
+}
+
+int
+ag_ast_deparse_named(ag_node *stmt, char **name_field, ag_buf *out,
                      ag_error *err)
 {
     static const char placeholder[] = "ag_name_placeholder";
     char *name = *name_field;
     *name_field = (char *)placeholder;
     char *deparsed;
-    int rc = ag_ast_deparse(ag_ast_wrap(ast, stmt), &deparsed, err);
+    int rc = ag_ast_deparse_stmt(stmt, &deparsed, err);
     *name_field = name;
     if (rc)
         return rc;

@@ -17,31 +17,24 @@
 
 /* ---- synthetic statements around a node, for deparsing ---- */
 
-static void *
-amsg(ag_ast *ast, size_t size)
-{
-    return ag_arena_alloc(&ast->arena, size);
-}
-
-/* Deparse `SELECT <expr>` and keep what follows "SELECT ". */
+/* Deparse `SELECT <expr>` and keep what follows "SELECT ".  The wrapping
+ * statement is on the stack: garbage once deparsed. */
 int
 cn_deparse_expr(ag_ast *ast, ag_node *expr, char **out, ag_error *err)
 {
-    PgQuery__ResTarget *rt = amsg(ast, sizeof *rt);
-    pg_query__res_target__init(rt);
-    rt->val = expr;
-    PgQuery__SelectStmt *sel = amsg(ast, sizeof *sel);
-    pg_query__select_stmt__init(sel);
-    sel->n_target_list = 1;
-    sel->target_list = amsg(ast, sizeof(ag_node *));
-    sel->target_list[0] = ag_ast_node(ast, PG_QUERY__NODE__NODE_RES_TARGET, rt);
-    sel->limit_option = PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_DEFAULT;
-    sel->op = PG_QUERY__SET_OPERATION__SETOP_NONE;
+    (void)ast;
+    PgQuery__ResTarget rt = PG_QUERY__RES_TARGET__INIT;
+    rt.val = expr;
+    ag_node target = ag_ast_node_val(PG_QUERY__NODE__NODE_RES_TARGET, &rt);
+    ag_node *targets[1] = {&target};
+    PgQuery__SelectStmt sel = PG_QUERY__SELECT_STMT__INIT;
+    sel.n_target_list = 1;
+    sel.target_list = targets;
+    sel.limit_option = PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_DEFAULT;
+    sel.op = PG_QUERY__SET_OPERATION__SETOP_NONE;
+    ag_node stmt = ag_ast_node_val(PG_QUERY__NODE__NODE_SELECT_STMT, &sel);
     char *text;
-    int rc = ag_ast_deparse(
-        ag_ast_wrap(ast,
-                    ag_ast_node(ast, PG_QUERY__NODE__NODE_SELECT_STMT, sel)),
-        &text, err);
+    int rc = ag_ast_deparse_stmt(&stmt, &text, err);
     if (rc)
         return rc;
     const char *prefix = "SELECT ";
@@ -52,35 +45,37 @@ cn_deparse_expr(ag_ast *ast, ag_node *expr, char **out, ag_error *err)
     return 0;
 }
 
-/* Deparse `ALTER TABLE x ADD <constraint>` and keep the constraint part. */
+/* Deparse `ALTER TABLE x ADD <constraint>` and keep the constraint part.
+ * The wrapping statement is on the stack: garbage once deparsed. */
 static int
 deparse_constraint(ag_ast *ast, PgQuery__Constraint *c, char **out,
                    ag_error *err)
 {
-    PgQuery__RangeVar *rv = amsg(ast, sizeof *rv);
-    pg_query__range_var__init(rv);
-    rv->relname = "x";
-    rv->inh = true;
-    rv->relpersistence = "p";
-    PgQuery__AlterTableCmd *cmd = amsg(ast, sizeof *cmd);
-    pg_query__alter_table_cmd__init(cmd);
-    cmd->subtype = PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint;
-    cmd->behavior = PG_QUERY__DROP_BEHAVIOR__DROP_RESTRICT;
-    cmd->def = ag_ast_node(ast, PG_QUERY__NODE__NODE_CONSTRAINT, c);
-    PgQuery__AlterTableStmt *at = amsg(ast, sizeof *at);
-    pg_query__alter_table_stmt__init(at);
-    at->relation = rv;
-    at->n_cmds = 1;
-    at->cmds = amsg(ast, sizeof(ag_node *));
-    at->cmds[0] = ag_ast_node(ast, PG_QUERY__NODE__NODE_ALTER_TABLE_CMD, cmd);
-    at->objtype = PG_QUERY__OBJECT_TYPE__OBJECT_TABLE;
+    PgQuery__RangeVar rv = PG_QUERY__RANGE_VAR__INIT;
+    rv.relname = "x";
+    rv.inh = true;
+    rv.relpersistence = "p";
+    PgQuery__AlterTableCmd cmd = PG_QUERY__ALTER_TABLE_CMD__INIT;
+    cmd.subtype = PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint;
+    cmd.behavior = PG_QUERY__DROP_BEHAVIOR__DROP_RESTRICT;
+    ag_node def = ag_ast_node_val(PG_QUERY__NODE__NODE_CONSTRAINT, c);
+    cmd.def = &def;
+    ag_node cmdnode = ag_ast_node_val(PG_QUERY__NODE__NODE_ALTER_TABLE_CMD, &cmd);
+    ag_node *cmds[1] = {&cmdnode};
+    PgQuery__AlterTableStmt at = PG_QUERY__ALTER_TABLE_STMT__INIT;
+    at.relation = &rv;
+    at.n_cmds = 1;
+    at.cmds = cmds;
+    at.objtype = PG_QUERY__OBJECT_TYPE__OBJECT_TABLE;
+    ag_node stmt = ag_ast_node_val(PG_QUERY__NODE__NODE_ALTER_TABLE_STMT, &at);
 
     /* The name is kept outside the body (constraints are matched by name
      * separately), so deparse without it. */
     char *saved_name = c->conname;
     c->conname = "";
+    /* Scratch for the cast workaround (cast_elems.c), freed below. */
     PgQuery__IndexElem **elems =
-        amsg(ast, (c->n_exclusions + 1) * sizeof *elems);
+        ag_xmalloc((c->n_exclusions + 1) * sizeof *elems);
     for (size_t i = 0; i < c->n_exclusions; i++) {
         ag_node *pair = c->exclusions[i];
         elems[i] = pair->node_case == PG_QUERY__NODE__NODE_LIST &&
@@ -90,21 +85,21 @@ deparse_constraint(ag_ast *ast, PgQuery__Constraint *c, char **out,
                        ? pair->list->items[0]->index_elem
                        : NULL;
     }
-    cast_elem *casts = amsg(ast, (c->n_exclusions + 1) * sizeof *casts);
+    cast_elem *casts = ag_xmalloc((c->n_exclusions + 1) * sizeof *casts);
     int ncasts = cn_cast_elems_hide(ast, elems, c->n_exclusions, casts, err);
+    free(elems);
     if (ncasts < 0) {
         c->conname = saved_name;
+        free(casts);
         return ncasts;
     }
     char *raw;
-    int rc = ag_ast_deparse(
-        ag_ast_wrap(
-            ast, ag_ast_node(ast, PG_QUERY__NODE__NODE_ALTER_TABLE_STMT, at)),
-        &raw, err);
+    int rc = ag_ast_deparse_stmt(&stmt, &raw, err);
     c->conname = saved_name;
     ag_buf restored;
     ag_buf_init(&restored);
     cn_cast_elems_restore(casts, (size_t)ncasts, rc ? "" : raw, &restored);
+    free(casts);
     if (rc) {
         ag_buf_free(&restored);
         return rc;
@@ -415,8 +410,9 @@ constraint_node(ag_catalog *cat, ag_ast *ast, PgQuery__Constraint *c,
     /* Normalise every expression hanging off the constraint (CHECK body,
      * EXCLUDE elements and predicate) by walking it as one subtree; the
      * name is compared separately. */
-    ag_node *as_node = ag_ast_node(ast, PG_QUERY__NODE__NODE_CONSTRAINT, c);
-    ag_canon_normalize(ast, &as_node, default_schema);
+    ag_node as_node = ag_ast_node_val(PG_QUERY__NODE__NODE_CONSTRAINT, c);
+    ag_node *slot = &as_node;
+    ag_canon_normalize(ast, &slot, default_schema);
     char *saved_name = c->conname;
     c->conname = "";
     con->def.canon = canon_text(cat, (const ProtobufCMessage *)c);
@@ -561,24 +557,29 @@ index_node(ag_catalog *cat, ag_ast *ast, PgQuery__IndexStmt *s, ag_index *idx,
     s->if_not_exists = false;
     s->table_space = "";
     if (want_sql) {
+        /* Scratch for the cast workaround (cast_elems.c), freed below. */
         PgQuery__IndexElem **elems =
-            amsg(ast, (s->n_index_params + 1) * sizeof *elems);
+            ag_xmalloc((s->n_index_params + 1) * sizeof *elems);
         for (size_t i = 0; i < s->n_index_params; i++)
             elems[i] = s->index_params[i]->index_elem;
-        cast_elem *casts = amsg(ast, (s->n_index_params + 1) * sizeof *casts);
+        cast_elem *casts =
+            ag_xmalloc((s->n_index_params + 1) * sizeof *casts);
         int ncasts =
             cn_cast_elems_hide(ast, elems, s->n_index_params, casts, err);
-        if (ncasts < 0)
+        free(elems);
+        if (ncasts < 0) {
+            free(casts);
             return ncasts;
+        }
         ag_buf sql;
         ag_buf_init(&sql);
-        int rc = ag_ast_deparse_named(
-            ast, ag_ast_node(ast, PG_QUERY__NODE__NODE_INDEX_STMT, s),
-            &s->idxname, &sql, err);
+        ag_node stmt = ag_ast_node_val(PG_QUERY__NODE__NODE_INDEX_STMT, s);
+        int rc = ag_ast_deparse_named(&stmt, &s->idxname, &sql, err);
         ag_buf fixed;
         ag_buf_init(&fixed);
         cn_cast_elems_restore(casts, (size_t)ncasts, rc ? "" : sql.data,
                               &fixed);
+        free(casts);
         if (rc == 0)
             idx->def.sql = ag_arena_strdup(&cat->arena, fixed.data);
         ag_buf_free(&fixed);
@@ -586,8 +587,9 @@ index_node(ag_catalog *cat, ag_ast *ast, PgQuery__IndexStmt *s, ag_index *idx,
         if (rc)
             return rc;
     }
-    ag_node *as_node = ag_ast_node(ast, PG_QUERY__NODE__NODE_INDEX_STMT, s);
-    ag_canon_normalize(ast, &as_node, default_schema);
+    ag_node as_node = ag_ast_node_val(PG_QUERY__NODE__NODE_INDEX_STMT, s);
+    ag_node *slot = &as_node;
+    ag_canon_normalize(ast, &slot, default_schema);
     /* The index name and its table are compared apart from the
      * definition (a renamed table keeps its indexes). */
     char *saved_name = s->idxname;

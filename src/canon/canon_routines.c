@@ -431,9 +431,8 @@ ag_canon_trigger_node(ag_catalog *cat, ag_ast *ast, PgQuery__CreateTrigStmt *s,
     if (want_sql) {
         ag_buf sql;
         ag_buf_init(&sql);
-        int rc = ag_ast_deparse_named(
-            ast, ag_ast_node(ast, PG_QUERY__NODE__NODE_CREATE_TRIG_STMT, s),
-            &s->trigname, &sql, err);
+        ag_node n = ag_ast_node_val(PG_QUERY__NODE__NODE_CREATE_TRIG_STMT, s);
+        int rc = ag_ast_deparse_named(&n, &s->trigname, &sql, err);
         if (rc) {
             ag_buf_free(&sql);
             return rc;

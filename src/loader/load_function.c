@@ -20,7 +20,7 @@ ld_create_function(ag_loader *ld, ld_pos pos, PgQuery__CreateFunctionStmt *s)
     const char *schema = ld_creation_schema(ld, &ld->path, NULL);
     ag_error err;
     ag_function fn;
-    if (ag_canon_function_node(ld->cat, &pos.file->ast, s,
+    if (ag_canon_function_node(ld->cat, ld_ast(ld, pos), s,
                                schema ? schema : "public", &fn, &err) != 0) {
         ld_error(ld, pos, "CREATE %s: %s",
                  s->is_procedure ? "PROCEDURE" : "FUNCTION", err.msg);

@@ -37,10 +37,10 @@ ld_partitioning(ag_loader *ld, ld_pos pos, ag_table *tbl,
 {
     ag_error err;
     if (s->partspec &&
-        ag_canon_partkey_node(ld->cat, &pos.file->ast, s->partspec, tbl, &err))
+        ag_canon_partkey_node(ld->cat, ld_ast(ld, pos), s->partspec, tbl, &err))
         ld_error(ld, pos, "partition key of %s: %s", tbl->obj.name.name,
                  err.msg);
-    if (s->partbound && ag_canon_bound_node(ld->cat, &pos.file->ast,
+    if (s->partbound && ag_canon_bound_node(ld->cat, ld_ast(ld, pos),
                                             s->partbound, &tbl->bound, &err))
         ld_error(ld, pos, "partition bound of %s: %s", tbl->obj.name.name,
                  err.msg);
@@ -154,7 +154,7 @@ ld_attach_partition(ag_loader *ld, const ld_pending *p, ag_table *parent,
         return;
     }
     ag_error err;
-    if (ag_canon_bound_node(ld->cat, &p->pos.file->ast, pc->bound,
+    if (ag_canon_bound_node(ld->cat, ld_ast(ld, p->pos), pc->bound,
                             &child->bound, &err)) {
         ld_error(ld, p->pos, "partition bound of %s: %s", child->obj.name.name,
                  err.msg);

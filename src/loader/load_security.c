@@ -137,7 +137,7 @@ resolve_policy(ag_loader *ld, const ld_pending *p, PgQuery__CreatePolicyStmt *s)
         ag_catalog_remove(ld->cat, &pol->obj);
         return;
     }
-    ag_ast *ast = &p->pos.file->ast;
+    ag_ast *ast = ld_ast(ld, p->pos);
     ag_error err;
     if ((s->qual && ag_canon_expr_node(ld->cat, ast, &s->qual, schema,
                                        &pol->using_expr, &err) != 0) ||

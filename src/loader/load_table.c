@@ -70,7 +70,7 @@ set_default(ag_loader *ld, ld_pos pos, ag_table *tbl, ag_column *col,
             ag_node **expr)
 {
     ag_error err;
-    if (ag_canon_default_node(ld->cat, &pos.file->ast, expr,
+    if (ag_canon_default_node(ld->cat, ld_ast(ld, pos), expr,
                               tbl->obj.name.schema, &col->default_expr,
                               &err) != 0)
         ld_error(ld, pos, "default of column %s: %s", col->name, err.msg);
@@ -121,7 +121,7 @@ column_constraints(ag_loader *ld, ld_pos pos, ag_table *tbl, ag_column *col,
             break;
         case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED: {
             ag_error err;
-            if (ag_canon_expr_node(ld->cat, &pos.file->ast, &c->raw_expr,
+            if (ag_canon_expr_node(ld->cat, ld_ast(ld, pos), &c->raw_expr,
                                    tbl->obj.name.schema, &col->generated,
                                    &err) != 0)
                 ld_error(ld, cpos, "generated column %s: %s", col->name,
@@ -416,7 +416,7 @@ alter_view(ag_loader *ld, const ld_pending *p)
         if (!cmd->def)
             continue;
         ag_error err;
-        if (ag_canon_expr_node(ld->cat, &p->pos.file->ast, &cmd->def,
+        if (ag_canon_expr_node(ld->cat, ld_ast(ld, p->pos), &cmd->def,
                                v->obj.name.schema, &col->default_expr,
                                &err) != 0)
             ld_error(ld, p->pos, "default of view column %s: %s", cmd->name,
@@ -505,7 +505,7 @@ ld_apply_alter_table(ag_loader *ld, const ld_pending *p)
             if ((col = alter_column(ld, pos, tbl, cmd->name))) {
                 if (cmd->def) {
                     ag_error err;
-                    if (ag_canon_default_node(ld->cat, &pos.file->ast,
+                    if (ag_canon_default_node(ld->cat, ld_ast(ld, pos),
                                               &cmd->def, tbl->obj.name.schema,
                                               &col->default_expr, &err) != 0)
                         ld_error(ld, pos, "default of column %s: %s", col->name,

@@ -60,7 +60,7 @@ static void
 resolve_trigger(ag_loader *ld, const ld_pending *p)
 {
     PgQuery__CreateTrigStmt *s = p->node;
-    ag_ast *ast = &p->pos.file->ast;
+    ag_ast *ast = ld_ast(ld, p->pos);
     const char *schema;
     ag_table *tbl = ld_find_table(ld, &p->path, s->relation->schemaname,
                                   s->relation->relname, &schema);

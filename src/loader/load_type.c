@@ -120,7 +120,7 @@ domain_constraint(ag_loader *ld, ld_pos pos, ag_domain *d,
         d->notnull = false;
         return;
     case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
-        if (ag_canon_expr_node(ld->cat, &pos.file->ast, &c->raw_expr, schema,
+        if (ag_canon_expr_node(ld->cat, ld_ast(ld, pos), &c->raw_expr, schema,
                                &d->default_expr, &err) != 0)
             ld_error(ld, cpos, "default: %s", err.msg);
         return;
@@ -140,7 +140,7 @@ domain_constraint(ag_loader *ld, ld_pos pos, ag_domain *d,
         tmp.obj.name.schema = schema;
         tmp.obj.name.name = name;
         tmp.table = d->obj.name.name;
-        if (ag_canon_constraint_node(ld->cat, &pos.file->ast, c, &tmp, schema,
+        if (ag_canon_constraint_node(ld->cat, ld_ast(ld, pos), c, &tmp, schema,
                                      &err) != 0) {
             ld_error(ld, cpos, "check %s: %s", name, err.msg);
             return;

@@ -184,7 +184,7 @@ add_view(ag_loader *ld, ld_pos pos, const PgQuery__RangeVar *rel,
         v->ncols = naliases;
         v->aliased = true;
     }
-    ag_ast *ast = &pos.file->ast;
+    ag_ast *ast = ld_ast(ld, pos);
     char *sql = NULL;
     ag_error err;
     if (ag_ast_deparse(ag_ast_wrap(ast, query), &sql, &err) != 0) {
@@ -257,7 +257,7 @@ ld_create_table_as(ag_loader *ld, ld_pos pos, PgQuery__CreateTableAsStmt *s)
     rel->schemaname = (char *)schema;
     s->into->skip_data = true;
     s->if_not_exists = false;
-    ag_ast *ast = &pos.file->ast;
+    ag_ast *ast = ld_ast(ld, pos);
     char *sql = NULL;
     ag_error err;
     int rc = ag_ast_deparse(

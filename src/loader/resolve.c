@@ -147,7 +147,7 @@ resolve_constraint(ag_loader *ld, const ld_pending *p)
 {
     PgQuery__Constraint *c = p->node;
     ag_table *tbl = p->tbl;
-    ag_ast *ast = &p->pos.file->ast;
+    ag_ast *ast = ld_ast(ld, p->pos);
     const char *schema = tbl->obj.name.schema, *tname = tbl->obj.name.name;
 
     /* A column constraint names its column implicitly. */
@@ -325,7 +325,7 @@ resolve_index(ag_loader *ld, const ld_pending *p)
     idx->table = rel->name.name;
     idx->implicit_name = implicit;
     ag_error err;
-    if (ag_canon_index_node(ld->cat, &p->pos.file->ast, s, idx, schema, &err))
+    if (ag_canon_index_node(ld->cat, ld_ast(ld, p->pos), s, idx, schema, &err))
         ld_error(ld, p->pos, "%s", err.msg);
 }
 
@@ -657,6 +657,11 @@ ld_resolve(ag_loader *ld)
         else if (p->kind == PEND_INDEX)
             resolve_index(ld, p);
     }
+    /* Index statements are done with (see ag_loader.keep_indexes). */
+    for (size_t i = 0; i < n; i++)
+        if (order[i]->kind == PEND_INDEX)
+            order[i]->node = NULL;
+    ag_arena_destroy(&ld->keep_indexes);
     index_primary_keys(ld);
     for (size_t i = 0; i < n; i++) {
         if (is_fk(order[i]))

@@ -528,19 +528,27 @@ ag_table_column(const ag_table *tbl, const char *name)
 ag_column *
 ag_table_add_column(ag_catalog *cat, ag_table *tbl, const ag_column *col)
 {
-    /* Grow by doubling inside the arena: 8 slots first, then a copy each
-     * time ncols reaches a power of two from 8 on. */
+    /* Grow by doubling inside the arena (8 slots first) unless
+     * ag_table_reserve_columns made room.  capcols is 0 for arrays set
+     * up by hand, which are then copied on the first addition. */
     size_t n = tbl->ncols;
-    if (n == 0 || (n >= 8 && (n & (n - 1)) == 0)) {
-        size_t cap = n ? n * 2 : 8;
-        ag_column *cols = ag_arena_alloc(&cat->arena, cap * sizeof *cols);
-        if (n)
-            memcpy(cols, tbl->cols, n * sizeof *cols);
-        tbl->cols = cols;
-    }
+    if (n >= tbl->capcols)
+        ag_table_reserve_columns(cat, tbl, n < 4 ? 8 : n * 2);
     tbl->cols[n] = *col;
     tbl->ncols = n + 1;
     return &tbl->cols[n];
+}
+
+void
+ag_table_reserve_columns(ag_catalog *cat, ag_table *tbl, size_t n)
+{
+    if (n <= tbl->capcols || n <= tbl->ncols)
+        return;
+    ag_column *cols = ag_arena_alloc(&cat->arena, n * sizeof *cols);
+    if (tbl->ncols)
+        memcpy(cols, tbl->cols, tbl->ncols * sizeof *cols);
+    tbl->cols = cols;
+    tbl->capcols = n;
 }
 
 /* ---- canonical dump ---- */

@@ -7,6 +7,7 @@
  * session's oid map, so the cost is linear in the number of columns.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "intro.h"
 
@@ -86,6 +87,13 @@ ag_intro_columns(ag_intro *s, ag_error *err)
             ag_intro_map_get(&s->tables, ag_intro_oid(res, i, C_RELID));
         if (!t)
             continue; /* same predicate as the tables query: cannot happen */
+        if (t->ncols == 0) { /* a table's first row: count its rows */
+            int end = i + 1;
+            const char *relid = PQgetvalue(res, i, C_RELID);
+            while (end < n && strcmp(PQgetvalue(res, end, C_RELID), relid) == 0)
+                end++;
+            ag_table_reserve_columns(s->cat, t, (size_t)(end - i));
+        }
         ag_column col = {0};
         col.name = ag_intro_dup(s, res, i, C_NAME);
         col.type = ag_intro_dup(s, res, i, C_TYPE);

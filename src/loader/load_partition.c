@@ -107,6 +107,7 @@ ld_resolve_inherit(ag_loader *ld, const ld_pending *p)
     bool *used = ag_arena_alloc(&ld->cat->arena, (nown + 1) * sizeof *used);
     tbl->cols = NULL;
     tbl->ncols = 0;
+    tbl->capcols = 0;
     for (size_t i = 0; i < s->n_inh_relations; i++)
         for (size_t j = 0; j < parents[i]->ncols; j++) {
             const ag_column *pc = &parents[i]->cols[j];

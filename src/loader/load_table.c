@@ -331,6 +331,11 @@ ld_create_table(ag_loader *ld, ld_pos pos, PgQuery__CreateStmt *s)
     tbl->obj.loc = ld_srcloc(pos);
     tbl->persistence = rv->relpersistence[0] == 'u' ? 'u' : 'p';
     size_t first_pending = ld->npend;
+    size_t ncoldefs = 0;
+    for (size_t i = 0; i < s->n_table_elts; i++)
+        ncoldefs += s->table_elts[i]->node_case ==
+                    PG_QUERY__NODE__NODE_COLUMN_DEF;
+    ag_table_reserve_columns(ld->cat, tbl, tbl->ncols + ncoldefs);
     for (size_t i = 0; i < s->n_table_elts; i++) {
         ag_node *e = s->table_elts[i];
         switch (e->node_case) {

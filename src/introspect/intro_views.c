@@ -37,21 +37,26 @@ static const char views_sql[] =
     "WHERE " VIEW_IN_SCOPE("c", "n") "\n"
                                      "ORDER BY 2, 3";
 
+/* The views' oids are collected first (an InitPlan) and their attributes
+ * fetched through pg_attribute's index: joined the other way, the planner
+ * scanned every attribute of every table (15 ms at 10,000 tables for a
+ * schema without a single view, growing 17x per 10x tables). */
 static const char columns_sql[] =
     "SELECT a.attrelid, a.attname,\n"
     "       pg_catalog.format_type(a.atttypid, a.atttypmod), d.description,\n"
     "       pg_catalog.pg_get_expr(ad.adbin, 0)\n"
     "FROM pg_catalog.pg_attribute a\n"
-    "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid\n"
-    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
     "LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid\n"
     "  AND ad.adnum = a.attnum\n"
-    "LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid\n"
+    "LEFT JOIN pg_catalog.pg_description d ON d.objoid = a.attrelid\n"
     "  AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass\n"
     "  AND d.objsubid = a.attnum\n"
-    "WHERE a.attnum > 0 AND NOT a.attisdropped AND " VIEW_IN_SCOPE(
-        "c", "n") "\n"
-                  "ORDER BY 1, a.attnum";
+    "WHERE a.attrelid = ANY (ARRAY(\n"
+    "    SELECT c.oid FROM pg_catalog.pg_class c\n"
+    "    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace\n"
+    "    WHERE " VIEW_IN_SCOPE("c", "n") "))\n"
+    "  AND a.attnum > 0 AND NOT a.attisdropped\n"
+    "ORDER BY 1, a.attnum";
 
 /* One row per (view, object read): kind 'r' table (attname set when a
  * column), 'v' view, 'f' function ("name(types)" as the catalog names

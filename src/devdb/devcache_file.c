@@ -84,25 +84,18 @@ int
 ag_devcache_load(const char *path, const char *hex, ag_catalog *dev,
                  ag_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f && errno == ENOENT)
+    /* The usual miss, said plainly rather than as an error. */
+    if (access(path, F_OK) != 0 && errno == ENOENT)
         return ag_errorf(err, AG_EIO, "no entry yet: %s", path);
-    if (!f)
-        return ag_errorf(err, AG_EIO, "%s: %s", path, strerror(errno));
-    ag_buf b;
-    ag_buf_init(&b);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        ag_buf_putn(&b, chunk, n);
-    int rc = ferror(f) ? ag_errorf(err, AG_EIO, "%s: read error", path) : 0;
-    fclose(f);
-    if (rc == 0) {
-        rc = ag_devcache_parse(b.data ? b.data : "", b.len, hex, dev, err);
-        if (rc)
-            ag_error_prefix(err, "%s: ", path);
-    }
-    ag_buf_free(&b);
+    char *data;
+    size_t len;
+    int rc = ag_read_file(path, &data, &len, err);
+    if (rc)
+        return rc;
+    rc = ag_devcache_parse(data, len, hex, dev, err);
+    if (rc)
+        ag_error_prefix(err, "%s: ", path);
+    free(data);
     return rc;
 }
 
@@ -134,28 +127,7 @@ ag_devcache_store(const char *path, const char *hex, const ag_catalog *dev,
     ag_buf text;
     ag_buf_init(&text);
     ag_devcache_serialize(dev, hex, &text);
-    size_t n = strlen(path) + 16;
-    char *tmp = ag_xmalloc(n);
-    snprintf(tmp, n, "%s.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        rc = ag_errorf(err, AG_EIO, "creating %s: %s", tmp, strerror(errno));
-    } else {
-        FILE *f = fdopen(fd, "wb");
-        bool ok = f && fwrite(text.data, 1, text.len, f) == text.len;
-        if (f)
-            ok = fclose(f) == 0 && ok;
-        else
-            close(fd);
-        if (!ok)
-            rc = ag_errorf(err, AG_EIO, "writing %s: %s", tmp, strerror(errno));
-        else if (rename(tmp, path) != 0)
-            rc = ag_errorf(err, AG_EIO, "renaming %s to %s: %s", tmp, path,
-                           strerror(errno));
-        if (rc)
-            unlink(tmp);
-    }
-    free(tmp);
+    rc = ag_write_file_atomic(path, text.data ? text.data : "", text.len, err);
     ag_buf_free(&text);
     return rc;
 }

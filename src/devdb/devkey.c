@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -92,6 +93,24 @@ ag_devcache_server_version(PGconn *conn, char **out, ag_error *err)
     return 0;
 }
 
+/* Which build of autogen is running: the size, modification time and
+ * inode of its executable.  The version string alone would let a rebuilt
+ * autogen (a developer's, or a distribution's patched one) adopt answers
+ * its predecessor read from the dev database; any rebuild now starts
+ * afresh.  "" where /proc/self/exe is not available. */
+static void
+build_identity(char *out, size_t size)
+{
+    struct stat st;
+    if (stat("/proc/self/exe", &st) != 0) {
+        out[0] = '\0';
+        return;
+    }
+    snprintf(out, size, "%lld:%lld.%09ld:%llu", (long long)st.st_size,
+             (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec,
+             (unsigned long long)st.st_ino);
+}
+
 /* "<name> <length>:<value>\n": no value can run into the next. */
 static void
 field(ag_sha256 *s, const char *name, const char *value)
@@ -134,6 +153,9 @@ ag_devcache_key(const ag_catalog *models, const char *server_version,
     snprintf(format, sizeof format, "%d", AG_DEVCACHE_FORMAT);
     field(&s, "format", format);
     field(&s, "autogen", AG_VERSION);
+    char build[96];
+    build_identity(build, sizeof build);
+    field(&s, "build", build);
     field(&s, "server", server_version);
     static const char *const settings[] = {"TimeZone", "DateStyle",
                                            "IntervalStyle"};

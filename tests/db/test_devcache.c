@@ -224,6 +224,41 @@ Test(devcache, another_timezone_is_a_miss, .timeout = 240)
     env_close(&e);
 }
 
+/* Another build of autogen (here: a copy of the binary, another inode and
+ * mtime) does not adopt what this one cached: the answers come from code
+ * that may have changed without the version string changing. */
+Test(devcache, another_build_is_a_miss, .timeout = 240)
+{
+    env e;
+    env_open(&e);
+    agt_result r1 = check(e.live_url, &e, 0, "miss");
+    char copy[160];
+    snprintf(copy, sizeof copy, "%s/autogen-copy", e.cache);
+    char *bin = agt_read_file(agt_autogen_bin());
+    cr_assert_not_null(bin);
+    struct stat st;
+    cr_assert_eq(stat(agt_autogen_bin(), &st), 0);
+    FILE *f = fopen(copy, "wb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fwrite(bin, 1, (size_t)st.st_size, f), (size_t)st.st_size);
+    cr_assert_eq(fclose(f), 0);
+    free(bin);
+    cr_assert_eq(chmod(copy, 0700), 0);
+    char *argv[] = {copy,       "check",  "-v", "--url", e.live_url,
+                    "--models", e.models, NULL};
+    agt_result r2;
+    agt_run(argv, &r2);
+    cr_assert_eq(r2.code, 0, "%s\n%s", agt_status(&r2), r2.err);
+    cr_expect(strstr(r2.err, "(cache miss)") != NULL, "want a miss:\n%s",
+              r2.err);
+    agt_result r3 = check(e.live_url, &e, 0, "hit");
+    unlink(copy);
+    agt_result_free(&r1);
+    agt_result_free(&r2);
+    agt_result_free(&r3);
+    env_close(&e);
+}
+
 /* A damaged entry is recomputed (and rewritten), never an error. */
 Test(devcache, damaged_entry_is_recomputed, .timeout = 240)
 {

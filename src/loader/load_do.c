@@ -121,7 +121,6 @@ load_query(ag_loader *ld, ld_pos pos, const char *query, int at)
         ld_error(ld, pos, "DO block: %s", err.msg);
         return;
     }
-    f->parsed = true;
     for (size_t i = 0; i < f->ast.tree->n_stmts; i++) {
         ag_node *n = f->ast.tree->stmts[i]->stmt;
         int off = f->ast.tree->stmts[i]->stmt_location;

@@ -432,7 +432,6 @@ load_file(ag_loader *ld, ld_file *f)
     int errpos;
     ag_error err;
     if (ag_ast_parse(&f->ast, f->src, &errpos, &err) == 0) {
-        f->parsed = true;
         PgQuery__ParseResult *t = f->ast.tree;
         for (size_t i = 0; i < t->n_stmts; i++) {
             ld_pos pos = {f, t->stmts[i]->stmt_location};

@@ -15,7 +15,6 @@ typedef struct ld_file {
     char *name;
     char *src;
     ag_ast ast;
-    bool parsed;
     ag_lineidx lines; /* for file:line:col of thousands of objects */
 } ld_file;
 

@@ -236,8 +236,9 @@ void ld_attach_partition(ag_loader *ld, const ld_pending *p, ag_table *parent,
 bool ld_alter_index_attach(ag_loader *ld, const ld_pending *p);
 /* PEND_INHERIT, in statement order (after ALTER TABLE). */
 void ld_resolve_inherit(ag_loader *ld, const ld_pending *p);
-/* PEND_INDEX_ATTACH (after indexes and constraints). */
-void ld_resolve_index_attach(ag_loader *ld, const ld_pending *p);
+/* Every PEND_INDEX_ATTACH of order[0..n) (after indexes and constraints). */
+void ld_resolve_index_attaches(ag_loader *ld, ld_pending *const *order,
+                               size_t n);
 /* load_rename.c */
 void ld_rename(ag_loader *ld, ld_pos pos, PgQuery__RenameStmt *s);
 void ld_resolve_rename(ag_loader *ld, const ld_pending *p);

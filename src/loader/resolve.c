@@ -669,9 +669,7 @@ ld_resolve(ag_loader *ld)
         else if (order[i]->kind == PEND_OWNED_BY)
             resolve_owned_by(ld, order[i]);
     }
-    for (size_t i = 0; i < n; i++)
-        if (order[i]->kind == PEND_INDEX_ATTACH)
-            ld_resolve_index_attach(ld, order[i]);
+    ld_resolve_index_attaches(ld, order, n);
     ld_resolve_partition_checks(ld);
     for (size_t i = 0; i < n; i++)
         if (order[i]->kind == PEND_RENAME)

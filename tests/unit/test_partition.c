@@ -195,6 +195,28 @@ Test(partition, attached_index_is_part_of_the_parents)
     cr_assert_null(strstr(x->def.sql, "ONLY"), "%s", x->def.sql);
 }
 
+/* An attached constraint's index is gone from the catalog: attaching it
+ * again finds nothing (the lookup of constraints by name must not return
+ * one already removed). */
+Test(partition, attaching_a_constraint_index_twice_is_an_error)
+{
+    char sql[2048];
+    snprintf(sql, sizeof sql,
+             "%sCREATE TABLE e1 (id bigint NOT NULL, at date NOT NULL);\n"
+             "ALTER TABLE ONLY events ATTACH PARTITION e1 "
+             "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n"
+             "ALTER TABLE ONLY events ADD CONSTRAINT events_pkey "
+             "PRIMARY KEY (id, at);\n"
+             "ALTER TABLE ONLY e1 ADD CONSTRAINT e1_pkey PRIMARY KEY (id, "
+             "at);\n"
+             "ALTER INDEX public.events_pkey ATTACH PARTITION e1_pkey;\n"
+             "ALTER INDEX events_pkey ATTACH PARTITION public.e1_pkey;\n",
+             events);
+    cr_assert_neq(load(sql), 0);
+    cr_assert_not_null(strstr(rendered(), "e1_pkey is not declared"), "%s",
+                       rendered());
+}
+
 Test(partition, attaching_an_undeclared_index_is_an_error)
 {
     char sql[1024];

@@ -31,5 +31,8 @@ void ag_emit_op_summary(const ag_op *op, ag_buf *out);
  * holding a newline cannot end the comment and smuggle in SQL (pg_dump's
  * sanitize_line). */
 void ag_emit_comment_text(ag_buf *out, const char *text);
+/* A routine's parenthesised argument list as CREATE FUNCTION declares it
+ * (RETURNS TABLE columns left out), with the DEFAULTs when asked. */
+void ag_emit_funcargs(ag_buf *out, const ag_function *f, bool defaults);
 
 #endif

@@ -43,5 +43,8 @@ void ag_quote_qname(ag_buf *out, const char *schema, const char *name);
 /* 'it''s' (quote_literal rules): E'...' with backslashes doubled when the
  * string holds a backslash; NULL gives NULL. */
 void ag_quote_literal(ag_buf *out, const char *s);
+/* text between dollar quotes whose tag ($word$, else $word1$, $word2$...)
+ * does not occur in it: how function bodies are written. */
+void ag_quote_dollar(ag_buf *out, const char *text, const char *word);
 
 #endif

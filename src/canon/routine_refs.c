@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "autogen/ast.h"
+#include "autogen/emit.h"
 #include "autogen/ident.h"
 #include "autogen/routine_refs.h"
 
@@ -430,40 +431,13 @@ json_string(const char **p)
 static void
 plpgsql_stmt(const ag_function *fn, ag_buf *out)
 {
-    ag_buf_put(out, fn->is_procedure ? "CREATE PROCEDURE f("
-                                     : "CREATE "
-                                       "FUNCTION f(");
-    bool first = true;
-    for (size_t i = 0; i < fn->nargs; i++) {
-        const ag_funcarg *a = &fn->args[i];
-        if (a->mode == 't')
-            continue;
-        ag_buf_put(out, first ? "" : ", ");
-        first = false;
-        ag_buf_put(out, a->mode == 'o'   ? "OUT "
-                        : a->mode == 'b' ? "INOUT "
-                        : a->mode == 'v' ? "VARIADIC "
-                                         : "");
-        if (a->name) {
-            ag_quote_ident(out, a->name);
-            ag_buf_putc(out, ' ');
-        }
-        ag_buf_put(out, a->type);
-    }
-    ag_buf_putc(out, ')');
+    ag_buf_put(out, fn->is_procedure ? "CREATE PROCEDURE f"
+                                     : "CREATE FUNCTION f");
+    ag_emit_funcargs(out, fn, false);
     if (fn->result)
         ag_buf_printf(out, " RETURNS %s", fn->result);
     ag_buf_put(out, " LANGUAGE plpgsql AS ");
-    /* A dollar tag the body does not contain. */
-    ag_buf tag;
-    ag_buf_init(&tag);
-    ag_buf_put(&tag, "$body$");
-    for (int n = 1; strstr(fn->body, tag.data); n++) {
-        ag_buf_reset(&tag);
-        ag_buf_printf(&tag, "$body%d$", n);
-    }
-    ag_buf_printf(out, "%s%s%s", tag.data, fn->body, tag.data);
-    ag_buf_free(&tag);
+    ag_quote_dollar(out, fn->body, "body");
 }
 
 static void

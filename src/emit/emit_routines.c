@@ -27,21 +27,6 @@ routine_word(const ag_function *f)
     return f->is_procedure ? "PROCEDURE" : "FUNCTION";
 }
 
-/* A dollar-quote tag that does not occur in the text. */
-static void
-dollar_quote(ag_buf *out, const char *text)
-{
-    ag_buf tag;
-    ag_buf_init(&tag);
-    ag_buf_put(&tag, "$function$");
-    for (int n = 1; strstr(text, tag.data); n++) {
-        ag_buf_reset(&tag);
-        ag_buf_printf(&tag, "$function%d$", n);
-    }
-    ag_buf_printf(out, "%s%s%s", tag.data, text, tag.data);
-    ag_buf_free(&tag);
-}
-
 static bool
 returns_set(const ag_function *f)
 {
@@ -76,12 +61,9 @@ config_clause(ag_buf *out, const char *entry)
     }
 }
 
-static void
-create_function(ag_buf *out, const ag_function *f, bool replace)
+void
+ag_emit_funcargs(ag_buf *out, const ag_function *f, bool defaults)
 {
-    ag_buf_printf(out, "CREATE %s%s ", replace ? "OR REPLACE " : "",
-                  routine_word(f));
-    ag_quote_qname(out, f->obj.name.schema, f->fname);
     ag_buf_putc(out, '(');
     bool first = true;
     for (size_t i = 0; i < f->nargs; i++) {
@@ -99,10 +81,19 @@ create_function(ag_buf *out, const ag_function *f, bool replace)
             ag_buf_putc(out, ' ');
         }
         ag_buf_put(out, a->type);
-        if (a->default_expr)
+        if (defaults && a->default_expr)
             ag_buf_printf(out, " DEFAULT %s", a->default_expr->sql);
     }
     ag_buf_putc(out, ')');
+}
+
+static void
+create_function(ag_buf *out, const ag_function *f, bool replace)
+{
+    ag_buf_printf(out, "CREATE %s%s ", replace ? "OR REPLACE " : "",
+                  routine_word(f));
+    ag_quote_qname(out, f->obj.name.schema, f->fname);
+    ag_emit_funcargs(out, f, true);
     if (f->result)
         ag_buf_printf(out, "\n    RETURNS %s", f->result);
     ag_buf_put(out, "\n    LANGUAGE ");
@@ -137,7 +128,7 @@ create_function(ag_buf *out, const ag_function *f, bool replace)
         ag_buf_put(out, ", ");
         ag_quote_literal(out, f->body);
     } else {
-        dollar_quote(out, f->body);
+        ag_quote_dollar(out, f->body, "function");
     }
     ag_buf_put(out, ";\n");
 }

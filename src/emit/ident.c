@@ -9,6 +9,8 @@
  */
 #include "autogen/ident.h"
 
+#include <string.h>
+
 bool
 ag_ident_needs_quotes(const char *name)
 {
@@ -73,4 +75,20 @@ ag_quote_literal(ag_buf *out, const char *s)
         ag_buf_putc(out, *p);
     }
     ag_buf_putc(out, '\'');
+}
+
+void
+ag_quote_dollar(ag_buf *out, const char *text, const char *word)
+{
+    ag_buf tag;
+    ag_buf_init(&tag);
+    ag_buf_printf(&tag, "$%s$", word);
+    for (int n = 1; strstr(text, tag.data); n++) {
+        ag_buf_reset(&tag);
+        ag_buf_printf(&tag, "$%s%d$", word, n);
+    }
+    ag_buf_put(out, tag.data);
+    ag_buf_put(out, text);
+    ag_buf_put(out, tag.data);
+    ag_buf_free(&tag);
 }

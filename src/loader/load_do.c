@@ -14,6 +14,7 @@
  * loader's files and every position still points into the DO block.
  */
 #include "loader_int.h"
+#include "autogen/ident.h"
 
 #include <pg_query.h>
 #include <stdlib.h>
@@ -145,21 +146,13 @@ ld_do_block(ag_loader *ld, ld_pos pos, PgQuery__DoStmt *s)
     }
     /* The PL/pgSQL parser reads a CREATE FUNCTION statement: wrap the body
      * in one, dollar-quoted with a tag it does not contain. */
-    ag_buf fn, tag;
+    ag_buf fn;
     ag_buf_init(&fn);
-    ag_buf_init(&tag);
-    ag_buf_put(&tag, "$do$");
-    for (int k = 0; strstr(body, tag.data); k++) {
-        ag_buf_reset(&tag);
-        ag_buf_printf(&tag, "$do%d$", k);
-    }
-    ag_buf_printf(&fn,
-                  "CREATE FUNCTION autogen_do() RETURNS void LANGUAGE plpgsql "
-                  "AS %s%s%s",
-                  tag.data, body, tag.data);
+    ag_buf_put(&fn, "CREATE FUNCTION autogen_do() RETURNS void LANGUAGE "
+                    "plpgsql AS ");
+    ag_quote_dollar(&fn, body, "do");
     PgQueryPlpgsqlParseResult r = pg_query_parse_plpgsql(fn.data);
     ag_buf_free(&fn);
-    ag_buf_free(&tag);
     if (r.error) {
         ld_error(ld, pos, "DO block: %s", r.error->message);
         pg_query_free_plpgsql_parse_result(r);
